@@ -1,0 +1,29 @@
+namespace IngestLayer.Contracts;
+
+/// <summary>
+/// Builds and parses grain keys. Keys carry the workspace so two workspaces never share state, a
+/// non-hex prefix (AdoNet storage otherwise reads a hex-looking key as an integer, dotnet/orleans#9706),
+/// and an escaped id so characters such as <c>+</c> or <c>:</c> in customer ids stay harmless.
+/// </summary>
+public static class GrainKeys
+{
+    private const string AccountPrefix = "acct:";
+    private const string UserPrefix = "user:";
+
+    public static string Account(string workspace, string accountId) => AccountPrefix + workspace + ":" + Uri.EscapeDataString(accountId);
+
+    public static string User(string workspace, string userKey) => UserPrefix + workspace + ":" + Uri.EscapeDataString(userKey);
+
+    /// <summary>Splits a key made by <see cref="Account"/> or <see cref="User"/> into workspace and id.</summary>
+    public static (string Workspace, string Id) Parse(string grainKey)
+    {
+        var first = grainKey.IndexOf(':', StringComparison.Ordinal);
+        var second = first < 0 ? -1 : grainKey.IndexOf(':', first + 1);
+        if (second < 0)
+        {
+            throw new ArgumentException($"Not an IngestLayer grain key: '{grainKey}'.", nameof(grainKey));
+        }
+
+        return (grainKey[(first + 1)..second], Uri.UnescapeDataString(grainKey[(second + 1)..]));
+    }
+}

@@ -1,0 +1,54 @@
+using IngestLayer.Contracts;
+
+namespace IngestLayer.Grains.Counters;
+
+/// <summary>
+/// Windowed counters by key (feature or event name). Distinct keys are capped so one client sending
+/// unbounded event names cannot grow a grain without limit: past the cap, new keys count under <see cref="OtherKey"/>.
+/// </summary>
+[GenerateSerializer, Alias("IngestLayer.CounterSet")]
+public sealed class CounterSet
+{
+    public const string OtherKey = "(other)";
+    public const int MaxKeys = 500;
+
+    [Id(0)] private readonly Dictionary<string, WindowedCounter> _counters = new(StringComparer.Ordinal);
+
+    public int KeyCount => _counters.Count;
+
+    public void Add(string key, DateTimeOffset at, int count, DateTimeOffset now)
+    {
+        if (!_counters.TryGetValue(key, out var counter))
+        {
+            if (_counters.Count >= MaxKeys)
+            {
+                key = OtherKey;
+                if (!_counters.TryGetValue(key, out counter))
+                {
+                    _counters[key] = counter = new WindowedCounter();
+                }
+            }
+            else
+            {
+                _counters[key] = counter = new WindowedCounter();
+            }
+        }
+
+        counter.Add(at, count, now);
+    }
+
+    public WindowedCounter? Get(string key) => _counters.GetValueOrDefault(key);
+
+    public IReadOnlyDictionary<string, WindowCounts> Snapshot(DateTimeOffset now)
+    {
+        var result = new SortedDictionary<string, WindowCounts>(StringComparer.Ordinal);
+        foreach (var (key, counter) in _counters)
+        {
+            result[key] = counter.Counts(now);
+        }
+
+        return result;
+    }
+
+    public IEnumerable<KeyValuePair<string, WindowedCounter>> All => _counters;
+}

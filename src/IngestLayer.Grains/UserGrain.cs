@@ -1,0 +1,64 @@
+using IngestLayer.Contracts;
+
+namespace IngestLayer.Grains;
+
+/// <summary>
+/// One end user: traits, account memberships (which attribute events that name no account), and
+/// windowed counters of their own activity.
+/// </summary>
+public sealed class UserGrain(
+    [PersistentState("user", GrainStorage.Name)] IPersistentState<UserState> state,
+    TimeProvider time) : Grain, IUserGrain
+{
+    private readonly StateFlusher _flusher = new();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _flusher.Start(this, state);
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => _flusher.FlushAsync(state);
+
+    public Task<string?[]> ApplyAsync(EventBatch batch)
+    {
+        var now = time.GetUtcNow();
+        var accounts = new string?[batch.Events.Length];
+        for (var i = 0; i < accounts.Length; i++)
+        {
+            accounts[i] = state.State.Apply(batch.Events[i], now);
+        }
+
+        _flusher.MarkDirty();
+        return Task.FromResult(accounts);
+    }
+
+    public Task<UserSnapshot?> GetSnapshotAsync()
+    {
+        var s = state.State;
+        if (s.EventsApplied == 0)
+        {
+            return Task.FromResult<UserSnapshot?>(null);
+        }
+
+        var now = time.GetUtcNow();
+        var (workspace, userId) = GrainKeys.Parse(this.GetPrimaryKeyString());
+        return Task.FromResult<UserSnapshot?>(new UserSnapshot
+        {
+            Workspace = workspace,
+            UserId = userId,
+            Email = s.Email,
+            Name = s.Name,
+            Traits = new Dictionary<string, string>(s.Traits),
+            AccountId = s.CurrentAccount,
+            Accounts = [.. s.Accounts],
+            Features = s.Features.Snapshot(now),
+            Events = s.Events.Snapshot(now),
+            FirstSeen = s.FirstSeen,
+            LastSeen = s.LastSeen,
+            EventsApplied = s.EventsApplied,
+            PreviousIds = [.. s.PreviousIds],
+            AsOf = now,
+        });
+    }
+}

@@ -1,0 +1,55 @@
+using System.Text.Json.Serialization;
+using IngestLayer.Contracts;
+
+namespace IngestLayer.Storage;
+
+/// <summary>Where an alert is on its way to Slack.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<AlertDeliveryStatus>))]
+public enum AlertDeliveryStatus
+{
+    /// <summary>Waiting for its first attempt.</summary>
+    [JsonStringEnumMemberName("pending")] Pending,
+    /// <summary>An attempt failed with a transient error; another is scheduled.</summary>
+    [JsonStringEnumMemberName("retrying")] Retrying,
+    [JsonStringEnumMemberName("sent")] Sent,
+    /// <summary>A permanent error (or too many attempts); see the reason and hint.</summary>
+    [JsonStringEnumMemberName("failed")] Failed,
+    /// <summary>No Slack token configured: kept in the dev inbox and logged instead.</summary>
+    [JsonStringEnumMemberName("dev_inbox")] DevInbox,
+}
+
+/// <summary>An alert with its delivery state, as the outbox holds it.</summary>
+public sealed record OutboxEntry
+{
+    public required Alert Alert { get; init; }
+    public AlertDeliveryStatus Status { get; init; } = AlertDeliveryStatus.Pending;
+    public int Attempts { get; init; }
+    /// <summary>The channel it went (or was going) to.</summary>
+    public string? Channel { get; init; }
+    public DateTimeOffset EnqueuedAt { get; init; }
+    public DateTimeOffset NextAttemptAt { get; init; }
+    public DateTimeOffset? DeliveredAt { get; init; }
+    /// <summary>Slack's message timestamp once sent.</summary>
+    public string? SlackTs { get; init; }
+    /// <summary>The last error, as Slack or the network said it.</summary>
+    public string? Error { get; init; }
+    /// <summary>What an operator can do about <see cref="Error"/>.</summary>
+    public string? Hint { get; init; }
+}
+
+/// <summary>How one delivery attempt ended.</summary>
+public sealed record DeliveryOutcome(
+    AlertDeliveryStatus Status,
+    string? Channel,
+    DateTimeOffset? NextAttemptAt = null,
+    string? SlackTs = null,
+    string? Error = null,
+    string? Hint = null);
+
+/// <summary>Filters for <see cref="IAlertOutbox.QueryAsync"/>; null means any.</summary>
+public sealed record AlertQuery(
+    string? Workspace = null,
+    string? AccountId = null,
+    string? Signal = null,
+    AlertDeliveryStatus? Status = null,
+    int Limit = 100);
