@@ -1,0 +1,153 @@
+using System.Text;
+using IngestLayer.Contracts;
+using IngestLayer.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+
+namespace IngestLayer.Gateway.Endpoints;
+
+/// <summary>The ops API (<c>/ops</c>, admin token): live grain state, alerts, and the book of business.</summary>
+public static class OpsApi
+{
+    /// <summary>An account's live state and its alerts with their delivery status.</summary>
+    public sealed record AccountResponse(AccountSnapshot Account, IReadOnlyList<OutboxEntry> Alerts);
+
+    /// <summary>The outcome of a book-of-business import.</summary>
+    public sealed record OwnerImportResponse(int Applied, IReadOnlyList<OwnerRowError> Errors);
+
+    public static IEndpointRouteBuilder MapOpsApi(this IEndpointRouteBuilder app)
+    {
+        var ops = app.MapGroup("/ops").WithTags("Ops").AddEndpointFilter<AdminTokenFilter>();
+        ops.MapGet("/accounts/{accountId}", GetAccountAsync).WithName("GetAccount").WithSummary("An account grain's live state.");
+        ops.MapGet("/users/{userId}", GetUserAsync).WithName("GetUser").WithSummary("A user grain's live state.");
+        ops.MapGet("/alerts", GetAlertsAsync).WithName("GetAlerts").WithSummary("Alerts, newest first, with their delivery status.");
+        ops.MapPost("/owners/import", ImportOwnersAsync).WithName("ImportOwners").WithSummary("Import the book of business (CSV: account_id,owner,slack_channel).");
+        return app;
+    }
+
+    private static async Task<Results<Ok<AccountResponse>, ProblemHttpResult>> GetAccountAsync(
+        string accountId, string? workspace, IGrainFactory grains, IAlertOutbox outbox, CancellationToken cancellationToken)
+    {
+        if (CheckWorkspace(ref workspace) is { } bad)
+        {
+            return bad;
+        }
+
+        var snapshot = await grains.GetGrain<IAccountGrain>(GrainKeys.Account(workspace, accountId)).GetSnapshotAsync();
+        if (snapshot is null)
+        {
+            return Problems.NotFound($"No events have been seen for account '{accountId}' in workspace '{workspace}'.");
+        }
+
+        var alerts = await outbox.QueryAsync(new AlertQuery(workspace, accountId, Limit: 50), cancellationToken);
+        return TypedResults.Ok(new AccountResponse(snapshot, alerts));
+    }
+
+    private static async Task<Results<Ok<UserSnapshot>, ProblemHttpResult>> GetUserAsync(string userId, string? workspace, IGrainFactory grains)
+    {
+        if (CheckWorkspace(ref workspace) is { } bad)
+        {
+            return bad;
+        }
+
+        var snapshot = await grains.GetGrain<IUserGrain>(GrainKeys.User(workspace, userId)).GetSnapshotAsync();
+        return snapshot is null
+            ? Problems.NotFound($"No events have been seen for user '{userId}' in workspace '{workspace}'.")
+            : TypedResults.Ok(snapshot);
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<OutboxEntry>>, ProblemHttpResult>> GetAlertsAsync(
+        string? workspace, string? accountId, string? signal, string? status, int? limit, IAlertOutbox outbox, CancellationToken cancellationToken)
+    {
+        if (workspace is not null && !IngestLayerOptions.IsValidWorkspace(workspace))
+        {
+            return Problems.BadRequest("Invalid query", "'workspace' may hold letters, digits, '-' and '_' (at most 64).");
+        }
+
+        AlertDeliveryStatus? parsedStatus = null;
+        if (status is not null)
+        {
+            if (!TryParseStatus(status, out var s))
+            {
+                return Problems.BadRequest("Invalid query", "'status' must be one of pending, retrying, sent, failed, dev_inbox.");
+            }
+
+            parsedStatus = s;
+        }
+
+        if (limit is < 1 or > 1000)
+        {
+            return Problems.BadRequest("Invalid query", "'limit' must be from 1 to 1000.");
+        }
+
+        var alerts = await outbox.QueryAsync(new AlertQuery(workspace, accountId, signal, parsedStatus, limit ?? 100), cancellationToken);
+        return TypedResults.Ok(alerts);
+    }
+
+    private static async Task<Results<Ok<OwnerImportResponse>, ProblemHttpResult>> ImportOwnersAsync(
+        HttpRequest request, string? workspace, IGrainFactory grains, IOptions<IngestLayerOptions> options, CancellationToken cancellationToken)
+    {
+        if (CheckWorkspace(ref workspace) is { } bad)
+        {
+            return bad;
+        }
+
+        var mediaType = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
+        if (mediaType is not ("text/csv" or "application/csv" or "text/plain"))
+        {
+            return Problems.UnsupportedMediaType("Send the book of business as text/csv with the header account_id,owner,slack_channel.");
+        }
+
+        using var body = await RequestBody.ReadAsync(request, options.Value.MaxCsvBytes, cancellationToken);
+        if (body.TooLarge)
+        {
+            return Problems.TooLarge($"The CSV is over the {options.Value.MaxCsvBytes}-byte limit.");
+        }
+
+        if (body.Error is { } error)
+        {
+            return Problems.BadRequest("Unreadable body", error);
+        }
+
+        using var reader = new StringReader(Encoding.UTF8.GetString(body.Memory.Span));
+        var (rows, errors, fileError) = OwnerCsv.Read(reader);
+        if (fileError is not null)
+        {
+            return Problems.BadRequest("Invalid CSV", fileError);
+        }
+
+        // Grains are independent, so the rows are applied concurrently in bounded chunks.
+        foreach (var chunk in rows.Chunk(256))
+        {
+            await Task.WhenAll(chunk.Select(row =>
+                grains.GetGrain<IAccountGrain>(GrainKeys.Account(workspace, row.AccountId)).AssignOwnerAsync(new OwnerAssignment(row.Owner, row.SlackChannel))));
+        }
+
+        return TypedResults.Ok(new OwnerImportResponse(rows.Count, errors));
+    }
+
+    private static ProblemHttpResult? CheckWorkspace([System.Diagnostics.CodeAnalysis.NotNull] ref string? workspace)
+    {
+        workspace ??= IngestLayerOptions.DefaultWorkspace;
+        return IngestLayerOptions.IsValidWorkspace(workspace)
+            ? null
+            : Problems.BadRequest("Invalid query", "'workspace' may hold letters, digits, '-' and '_' (at most 64).");
+    }
+
+    private static bool TryParseStatus(string value, out AlertDeliveryStatus status)
+    {
+        status = value switch
+        {
+            "pending" => AlertDeliveryStatus.Pending,
+            "retrying" => AlertDeliveryStatus.Retrying,
+            "sent" => AlertDeliveryStatus.Sent,
+            "failed" => AlertDeliveryStatus.Failed,
+            "dev_inbox" => AlertDeliveryStatus.DevInbox,
+            _ => (AlertDeliveryStatus)(-1),
+        };
+        return Enum.IsDefined(status);
+    }
+}

@@ -1,0 +1,34 @@
+using IngestLayer.Gateway.Parsing;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace IngestLayer.Gateway.Endpoints;
+
+/// <summary>The gateway's error vocabulary, as RFC 9457 problem details.</summary>
+public static class Problems
+{
+    public static ProblemHttpResult BadRequest(string title, string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: title);
+
+    public static ProblemHttpResult Unauthorized(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");
+
+    public static ProblemHttpResult TooLarge(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload too large");
+
+    public static ProblemHttpResult NotFound(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
+
+    public static ProblemHttpResult UnsupportedMediaType(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type");
+
+    /// <summary>Every event of the request was rejected: 400 with the reason for each.</summary>
+    public static ProblemHttpResult InvalidEvents(IReadOnlyList<RejectedEvent> rejected) =>
+        TypedResults.Problem(
+            rejected.Count == 1 ? Describe(rejected[0]) : $"None of the {rejected.Count} events is valid; first: {Describe(rejected[0])}",
+            statusCode: StatusCodes.Status400BadRequest,
+            title: "Invalid event",
+            extensions: new Dictionary<string, object?> { ["errors"] = rejected });
+
+    private static string Describe(RejectedEvent r) => r.Field.Length == 0 ? r.Error : $"'{r.Field}' {r.Error}";
+}

@@ -1,0 +1,24 @@
+using IngestLayer.Gateway.Endpoints;
+using IngestLayer.Gateway.Security;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace IngestLayer.Gateway;
+
+/// <summary>Registers the gateway's services: options, write keys, the ingestion path and the router.</summary>
+public static class GatewayServiceCollectionExtensions
+{
+    public static IServiceCollection AddIngestGateway(this IServiceCollection services)
+    {
+        services.AddSingleton<GeneratedCredentials>();
+        services.AddSingleton<IPostConfigureOptions<IngestLayerOptions>>(sp => sp.GetRequiredService<GeneratedCredentials>());
+        services.AddOptions<IngestLayerOptions>().BindConfiguration(IngestLayerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<WriteKeys>();
+        services.AddSingleton<EventRouter>();
+        services.AddSingleton<IngestService>();
+        services.AddSingleton<AdminTokenFilter>();
+        return services;
+    }
+}

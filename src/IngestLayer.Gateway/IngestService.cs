@@ -1,0 +1,115 @@
+using System.Text.Json;
+using IngestLayer.Gateway.Endpoints;
+using IngestLayer.Gateway.Parsing;
+using IngestLayer.Gateway.Security;
+using IngestLayer.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IngestLayer.Gateway;
+
+/// <summary>What happened to a request's events.</summary>
+/// <param name="Accepted">Events stored (including duplicates of events stored before, which are not counted again).</param>
+/// <param name="Duplicates">Accepted events whose message id this source had already sent.</param>
+/// <param name="Rejected">Events refused, each with the field and the reason.</param>
+public sealed record IngestOutcome(int Accepted, int Duplicates, IReadOnlyList<RejectedEvent> Rejected);
+
+/// <summary>
+/// The gateway's one ingestion path, whatever the wire format: read the body within limits, authenticate
+/// the write key, parse, append to the event log (the answer waits for this), then route to the grains.
+/// </summary>
+public sealed partial class IngestService(
+    WriteKeys writeKeys,
+    IEventLog eventLog,
+    EventRouter router,
+    IOptions<IngestLayerOptions> options,
+    TimeProvider time,
+    ILogger<IngestService> logger)
+{
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
+    private readonly IngestLayerOptions _options = options.Value;
+
+    /// <summary>Parses the body with <paramref name="parse"/> and ingests it; returns an HTTP result.</summary>
+    public async Task<IResult> IngestAsync(
+        HttpContext http,
+        Func<JsonElement, Source, DateTimeOffset, int, ParsedBatch> parse,
+        Func<IngestOutcome, IResult> success)
+    {
+        using var body = await RequestBody.ReadAsync(http.Request, _options.MaxBatchBytes, http.RequestAborted);
+        if (body.TooLarge)
+        {
+            return Problems.TooLarge($"The body is over the {_options.MaxBatchBytes}-byte limit; split the batch.");
+        }
+
+        if (body.Error is { } encodingError)
+        {
+            return Problems.BadRequest("Unreadable body", encodingError);
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body.Memory, DocumentOptions);
+        }
+        catch (JsonException ex)
+        {
+            return Problems.BadRequest("Malformed JSON", $"The body is not valid JSON: {ex.Message}");
+        }
+
+        using (document)
+        {
+            var writeKey = Credentials.WriteKeyFromHeader(http.Request) ?? SegmentEventParser.BodyWriteKey(document.RootElement);
+            if (writeKey is null)
+            {
+                return Problems.Unauthorized("A write key is required: 'Authorization: Bearer <write key>', or Segment's Basic auth with the write key as user name.");
+            }
+
+            if (writeKeys.Resolve(writeKey) is not { } source)
+            {
+                return Problems.Unauthorized("The write key is not known. Check IngestLayer:Sources:<name>:WriteKey.");
+            }
+
+            var receivedAt = time.GetUtcNow();
+            var batch = parse(document.RootElement, source, receivedAt, _options.MaxEventBytes);
+            if (batch.EnvelopeError is { } envelopeError)
+            {
+                return Problems.BadRequest("Invalid request", envelopeError);
+            }
+
+            if (batch.Oversize)
+            {
+                return Problems.TooLarge($"The event is over the {_options.MaxEventBytes}-byte limit.");
+            }
+
+            if (batch.Events.Count == 0)
+            {
+                return Problems.InvalidEvents(batch.Rejected);
+            }
+
+            var stored = await eventLog.AppendAsync(batch.Events, http.RequestAborted);
+            try
+            {
+                await router.RouteAsync(stored);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The events are in the log and so accepted; a failed dispatch is ours to replay, not the caller's to resend.
+                LogRouteFailed(logger, ex, source.Workspace, stored.Count);
+            }
+
+            if (batch.Rejected.Count > 0)
+            {
+                LogRejected(logger, source.Name, batch.Rejected.Count, batch.Rejected[0].Field, batch.Rejected[0].Error);
+            }
+
+            return success(new IngestOutcome(batch.Events.Count, batch.Events.Count - stored.Count, batch.Rejected));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Dispatching {Count} stored events of workspace {Workspace} to their grains failed")]
+    private static partial void LogRouteFailed(ILogger logger, Exception ex, string workspace, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Source {Source}: rejected {Count} events; first: {Field} {Error}")]
+    private static partial void LogRejected(ILogger logger, string source, int count, string field, string error);
+}

@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace IngestLayer.Gateway.Parsing;
+
+/// <summary>Typed reads of event fields that name the field and the expected type when they fail.</summary>
+internal static class JsonFields
+{
+    public const int MaxIdLength = 256;
+    public const int MaxNameLength = 256;
+    public const int MaxTraitValueLength = 1024;
+    public const int MaxTraits = 100;
+
+    /// <summary>An id: a non-empty string or an integer (Segment accepts both), at most 256 characters.</summary>
+    public static string? Id(JsonElement obj, string name, string? label = null)
+    {
+        if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        var id = value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString()!,
+            JsonValueKind.Number when value.TryGetInt64(out var n) => n.ToString(CultureInfo.InvariantCulture),
+            _ => throw new FieldError(label ?? name, $"must be a string or an integer, got {Describe(value)}"),
+        };
+        if (id.Length == 0 || string.IsNullOrWhiteSpace(id))
+        {
+            throw new FieldError(label ?? name, "must not be empty");
+        }
+
+        return id.Length <= MaxIdLength ? id : throw new FieldError(label ?? name, $"must be at most {MaxIdLength} characters");
+    }
+
+    public static string? String(JsonElement obj, string name, int maxLength, string? label = null)
+    {
+        if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            throw new FieldError(label ?? name, $"must be a string, got {Describe(value)}");
+        }
+
+        var s = value.GetString()!;
+        if (string.IsNullOrWhiteSpace(s))
+        {
+            throw new FieldError(label ?? name, "must not be empty");
+        }
+
+        return s.Length <= maxLength ? s : throw new FieldError(label ?? name, $"must be at most {maxLength} characters");
+    }
+
+    public static DateTimeOffset? Timestamp(JsonElement obj, string name)
+    {
+        if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.String
+            && DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var at)
+            && at.Year is >= 2000 and <= 9000)
+        {
+            return at.ToUniversalTime();
+        }
+
+        throw new FieldError(name, "must be an ISO 8601 date-time, e.g. \"2026-11-23T19:00:00Z\"");
+    }
+
+    /// <summary>An optional JSON object, returned as its raw text (kept whole), or "{}".</summary>
+    public static (string Raw, JsonElement? Element) Object(JsonElement obj, string name, string? label = null)
+    {
+        if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return ("{}", null);
+        }
+
+        return value.ValueKind == JsonValueKind.Object
+            ? (value.GetRawText(), value)
+            : throw new FieldError(label ?? name, $"must be a JSON object, got {Describe(value)}");
+    }
+
+    /// <summary>The scalar traits of a traits object, as strings (objects and arrays stay only in the raw JSON).</summary>
+    public static Dictionary<string, string>? Traits(JsonElement? traits)
+    {
+        if (traits is not { } t)
+        {
+            return null;
+        }
+
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var p in t.EnumerateObject())
+        {
+            if (result.Count >= MaxTraits)
+            {
+                break;
+            }
+
+            string? value = p.Value.ValueKind switch
+            {
+                JsonValueKind.String => p.Value.GetString(),
+                JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => p.Value.GetRawText(),
+                _ => null,
+            };
+            if (value is not null && value.Length <= MaxTraitValueLength && p.Name.Length <= MaxNameLength)
+            {
+                result[p.Name] = value;
+            }
+        }
+
+        return result;
+    }
+
+    public static string Describe(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        _ => value.ValueKind.ToString(),
+    };
+}

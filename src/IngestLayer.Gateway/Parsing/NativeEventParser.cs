@@ -1,0 +1,108 @@
+using System.Text.Json;
+using IngestLayer.Contracts;
+using IngestLayer.Gateway.Security;
+
+namespace IngestLayer.Gateway.Parsing;
+
+/// <summary>
+/// The native format of <c>POST /v1/events</c>: one event, or <c>{"events": [...]}</c>, with fields
+/// <c>event</c>, <c>user_id</c>/<c>anonymous_id</c>, <c>account_id</c>, <c>timestamp</c>, <c>message_id</c>, <c>properties</c>.
+/// </summary>
+public static class NativeEventParser
+{
+    public static ParsedBatch Parse(JsonElement root, Source source, DateTimeOffset receivedAt, int maxEventBytes)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return ParsedBatch.Invalid($"The body must be a JSON object (one event, or {{\"events\": [...]}}), got {JsonFields.Describe(root)}.");
+        }
+
+        var batch = new ParsedBatch();
+        if (!root.TryGetProperty("events", out var events))
+        {
+            if (EventRules.Size(root) > maxEventBytes)
+            {
+                batch.Oversize = true;
+                return batch;
+            }
+
+            Add(batch, 0, root, source, receivedAt);
+            return batch;
+        }
+
+        if (events.ValueKind != JsonValueKind.Array)
+        {
+            return ParsedBatch.Invalid($"'events' must be an array of events, got {JsonFields.Describe(events)}.");
+        }
+
+        if (events.GetArrayLength() == 0)
+        {
+            return ParsedBatch.Invalid("'events' must hold at least one event.");
+        }
+
+        var index = 0;
+        foreach (var e in events.EnumerateArray())
+        {
+            if (EventRules.Size(e) > maxEventBytes)
+            {
+                batch.Rejected.Add(new RejectedEvent(index, "", $"the event is {EventRules.Size(e)} bytes; the limit is {maxEventBytes}"));
+            }
+            else
+            {
+                Add(batch, index, e, source, receivedAt);
+            }
+
+            index++;
+        }
+
+        return batch;
+    }
+
+    private static void Add(ParsedBatch batch, int index, JsonElement e, Source source, DateTimeOffset receivedAt)
+    {
+        try
+        {
+            batch.Events.Add(ParseOne(e, source, receivedAt));
+        }
+        catch (FieldError error)
+        {
+            batch.Rejected.Add(new RejectedEvent(index, error.Field, error.Message));
+        }
+    }
+
+    private static IngestEvent ParseOne(JsonElement e, Source source, DateTimeOffset receivedAt)
+    {
+        if (e.ValueKind != JsonValueKind.Object)
+        {
+            throw new FieldError("", $"an event must be a JSON object, got {JsonFields.Describe(e)}");
+        }
+
+        var name = JsonFields.String(e, "event", JsonFields.MaxNameLength) ?? throw new FieldError("event", "is required (the event name, e.g. \"feature.used\")");
+        var userId = JsonFields.Id(e, "user_id");
+        var anonymousId = JsonFields.Id(e, "anonymous_id");
+        if (userId is null && anonymousId is null)
+        {
+            throw new FieldError("user_id", "is required (or anonymous_id for a visitor not yet identified)");
+        }
+
+        var (raw, properties) = JsonFields.Object(e, "properties");
+        var (feature, count, plan) = EventRules.Usage(name, properties, "properties.");
+        return new IngestEvent
+        {
+            Workspace = source.Workspace,
+            Source = source.Name,
+            MessageId = JsonFields.String(e, "message_id", JsonFields.MaxIdLength) ?? EventRules.NewMessageId(),
+            Kind = EventKind.Track,
+            Name = name,
+            UserId = userId,
+            AnonymousId = anonymousId,
+            AccountId = JsonFields.Id(e, "account_id"),
+            Timestamp = EventRules.EventTime(JsonFields.Timestamp(e, "timestamp"), null, receivedAt),
+            ReceivedAt = receivedAt,
+            Feature = feature,
+            Count = count,
+            Plan = plan,
+            PropertiesJson = raw,
+        };
+    }
+}

@@ -1,0 +1,27 @@
+using IngestLayer.Gateway.Endpoints;
+using IngestLayer.ServiceDefaults;
+
+namespace IngestLayer.Host;
+
+/// <summary>
+/// Builds the one process: Orleans silo, ingestion gateway, ops API and alert delivery. Tests and the
+/// load generator build it the same way, with <paramref name="configure"/> to add or override settings.
+/// </summary>
+public static class IngestLayerHost
+{
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        builder.AddServiceDefaults();
+        builder.AddApplicationServices();
+
+        var app = builder.Build();
+        app.MapDefaultEndpoints();
+        app.MapIngestApi();
+        app.MapSegmentApi();
+        app.MapOpsApi();
+        app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
+        return app;
+    }
+}

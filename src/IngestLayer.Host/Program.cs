@@ -1,0 +1,4 @@
+using IngestLayer.Host;
+
+var app = IngestLayerHost.Create(args);
+await app.RunAsync();

@@ -1,0 +1,43 @@
+using IngestLayer.Gateway;
+using IngestLayer.Gateway.Security;
+using IngestLayer.Slack;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+
+namespace IngestLayer.Host;
+
+/// <summary>
+/// Tells a newcomer, on the console, where the service listens and how to call it. Only credentials the
+/// host generated itself are shown (once, here, not through the logger); configured secrets never are.
+/// </summary>
+internal static class StartupBanner
+{
+    public static void Print(WebApplication app)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var generated = app.Services.GetRequiredService<GeneratedCredentials>();
+        var options = app.Services.GetRequiredService<IOptions<IngestLayerOptions>>().Value;
+        var slack = app.Services.GetRequiredService<IOptions<SlackOptions>>().Value;
+        var url = addresses.FirstOrDefault() ?? "(no HTTP address)";
+
+        var lines = new List<string>
+        {
+            "",
+            "IngestLayer is running (embedded mode: in-memory event log, grain state and outbox).",
+            $"  URL:          {string.Join(", ", addresses)}",
+        };
+        lines.Add(generated.DevWriteKey is { } key
+            ? $"  Write key:    {key}   (source 'dev', workspace 'default'; generated for this run)"
+            : $"  Sources:      {string.Join(", ", options.Sources.Select(s => $"{s.Key} (workspace {s.Value.Workspace})"))}");
+        lines.Add(generated.AdminToken is { } admin
+            ? $"  Admin token:  {admin}   (generated for this run; set IngestLayer__AdminToken to fix it)"
+            : "  Admin token:  configured");
+        lines.Add(string.IsNullOrEmpty(slack.BotToken)
+            ? "  Slack:        no Slack__BotToken set: alerts go to the dev inbox (GET /ops/alerts) and the log"
+            : $"  Slack:        posting via {slack.ApiBaseUrl}");
+        lines.Add($"  Try:          curl -X POST {url}/v1/events -H 'Authorization: Bearer {generated.DevWriteKey ?? "<write key>"}' -H 'Content-Type: application/json' -d '{{\"event\":\"feature.used\",\"user_id\":\"u1\",\"account_id\":\"acme\",\"properties\":{{\"feature\":\"csv.export\"}}}}'");
+        lines.Add("");
+        Console.Out.WriteLine(string.Join(Environment.NewLine, lines));
+    }
+}
