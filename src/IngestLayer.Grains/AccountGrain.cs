@@ -1,6 +1,7 @@
 using IngestLayer.Contracts;
 using IngestLayer.Grains.Signals;
 using IngestLayer.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +15,7 @@ public sealed partial class AccountGrain(
     [PersistentState("account", GrainStorage.Name)] IPersistentState<AccountState> state,
     IAlertOutbox outbox,
     IOptions<SignalOptions> signalOptions,
-    TimeProvider time,
+    [FromKeyedServices(AppClock.Key)] TimeProvider time,
     ILogger<AccountGrain> logger) : Grain, IAccountGrain
 {
     private readonly SignalOptions _signals = signalOptions.Value;

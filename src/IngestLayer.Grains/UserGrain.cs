@@ -1,4 +1,5 @@
 using IngestLayer.Contracts;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace IngestLayer.Grains;
 
@@ -8,7 +9,7 @@ namespace IngestLayer.Grains;
 /// </summary>
 public sealed class UserGrain(
     [PersistentState("user", GrainStorage.Name)] IPersistentState<UserState> state,
-    TimeProvider time) : Grain, IUserGrain
+    [FromKeyedServices(AppClock.Key)] TimeProvider time) : Grain, IUserGrain
 {
     private readonly StateFlusher _flusher = new();
 

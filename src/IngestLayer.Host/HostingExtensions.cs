@@ -16,6 +16,7 @@ public static class HostingExtensions
     {
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddKeyedSingleton(AppClock.Key, (sp, _) => sp.GetRequiredService<TimeProvider>());
 
         var silo = builder.Configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
         services.AddOptions<SiloOptions>().BindConfiguration(SiloOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -28,7 +29,7 @@ public static class HostingExtensions
                 o.ServiceId = silo.ServiceId;
                 o.ClusterId = silo.ClusterId;
             });
-            orleans.AddMemoryGrainStorage(GrainStorage.Name);
+            orleans.AddIngestLayerGrainStorage();
         });
 
         services.AddOptions<EmbeddedOptions>().BindConfiguration(EmbeddedOptions.Section).ValidateDataAnnotations().ValidateOnStart();
