@@ -1,0 +1,11 @@
+using System.Text.Json.Serialization;
+
+namespace IngestLayer.Slack;
+
+/// <summary>Source-generated JSON for the Slack wire types, in Slack's snake_case, omitting nulls.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(SlackMessage))]
+[JsonSerializable(typeof(SlackApiResponse))]
+internal sealed partial class SlackJsonContext : JsonSerializerContext;

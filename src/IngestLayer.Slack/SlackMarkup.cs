@@ -1,0 +1,71 @@
+using System.Text;
+
+namespace IngestLayer.Slack;
+
+/// <summary>Escaping and length-safe truncation for text sent to Slack.</summary>
+public static class SlackMarkup
+{
+    private const string Ellipsis = "…";
+
+    /// <summary>
+    /// Escapes the three characters Slack treats as control characters in <c>mrkdwn</c> (<c>&amp;</c>,
+    /// <c>&lt;</c>, <c>&gt;</c>), so a user value cannot open a link or ping <c>@channel</c>; truncates the
+    /// result to <paramref name="maxLength"/> without cutting an escape sequence or a surrogate pair.
+    /// </summary>
+    public static string EscapeMrkdwn(string? value, int maxLength = int.MaxValue)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return "";
+        }
+
+        var escaped = new StringBuilder(value.Length + 16);
+        for (var i = 0; i < value.Length; i++)
+        {
+            var piece = value[i] switch
+            {
+                '&' => "&amp;",
+                '<' => "&lt;",
+                '>' => "&gt;",
+                _ => null,
+            };
+            var pieceLength = piece?.Length ?? (char.IsHighSurrogate(value[i]) && i + 1 < value.Length ? 2 : 1);
+
+            // Stop where the rest would not fit; keep one character for the ellipsis unless this is the end.
+            var isLast = i + pieceLength >= value.Length;
+            if (escaped.Length + pieceLength > maxLength - (isLast ? 0 : 1))
+            {
+                return escaped.Append(Ellipsis).ToString();
+            }
+
+            if (piece is not null)
+            {
+                escaped.Append(piece);
+            }
+            else
+            {
+                escaped.Append(value, i, pieceLength);
+                i += pieceLength - 1;
+            }
+        }
+
+        return escaped.ToString();
+    }
+
+    /// <summary>Truncates plain text to <paramref name="maxLength"/> characters, ending with an ellipsis, without splitting a surrogate pair.</summary>
+    public static string Truncate(string? value, int maxLength)
+    {
+        if (string.IsNullOrEmpty(value) || value.Length <= maxLength)
+        {
+            return value ?? "";
+        }
+
+        var cut = maxLength - 1;
+        if (cut > 0 && char.IsHighSurrogate(value[cut - 1]))
+        {
+            cut--;
+        }
+
+        return string.Concat(value.AsSpan(0, cut), Ellipsis);
+    }
+}

@@ -1,0 +1,49 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace IngestLayer.Slack;
+
+/// <summary>
+/// Where and how alerts are posted to Slack (configuration section <c>Slack</c>). Without a
+/// <see cref="BotToken"/> alerts go to the dev inbox: they are logged instead of posted.
+/// </summary>
+public sealed class SlackOptions : IValidatableObject
+{
+    public const string Section = "Slack";
+    public const string DefaultApiBaseUrl = "https://slack.com/api/";
+
+    private string _apiBaseUrl = DefaultApiBaseUrl;
+
+    /// <summary>
+    /// The Web API root, an absolute http(s) URL. Always ends with '/', because method names are
+    /// resolved relative to it and <c>https://slack.com/api</c> + <c>chat.postMessage</c> would drop <c>api</c>.
+    /// </summary>
+    [Required]
+    public string ApiBaseUrl
+    {
+        get => _apiBaseUrl;
+        set
+        {
+            var trimmed = value?.Trim() ?? "";
+            _apiBaseUrl = trimmed.Length == 0 || trimmed.EndsWith('/') ? trimmed : trimmed + "/";
+        }
+    }
+
+    /// <summary>The bot token (<c>xoxb-…</c>). A secret: it is sent to Slack and nowhere else.</summary>
+    public string? BotToken { get; set; }
+
+    /// <summary>The channel for alerts whose account has no channel of its own.</summary>
+    public string? DefaultChannel { get; set; }
+
+    /// <summary>Whether a token is configured, i.e. whether alerts are posted rather than kept in the dev inbox.</summary>
+    public bool HasBotToken => !string.IsNullOrWhiteSpace(BotToken);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!Uri.TryCreate(ApiBaseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        {
+            yield return new ValidationResult(
+                $"Slack:ApiBaseUrl must be an absolute http(s) URL such as {DefaultApiBaseUrl}; got '{ApiBaseUrl}'.",
+                [nameof(ApiBaseUrl)]);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using IngestLayer.Slack;
+using IngestLayer.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace IngestLayer.SlackTests;
+
+public sealed class SlackOptionsTests
+{
+    [Theory]
+    [InlineData("http://127.0.0.1:5000/api", "http://127.0.0.1:5000/api/")]
+    [InlineData(" https://slack.com/api/ ", "https://slack.com/api/")]
+    public void the_api_base_url_is_normalised_to_end_with_a_slash(string configured, string expected) =>
+        Assert.Equal(expected, new SlackOptions { ApiBaseUrl = configured }.ApiBaseUrl);
+
+    [Fact]
+    public void the_defaults_point_at_slack_with_no_token_and_no_channel()
+    {
+        var options = Bind([]);
+
+        Assert.Equal("https://slack.com/api/", options.ApiBaseUrl);
+        Assert.Null(options.BotToken);
+        Assert.Null(options.DefaultChannel);
+        Assert.False(options.HasBotToken);
+    }
+
+    [Theory]
+    [InlineData("slack.com/api")]
+    [InlineData("ftp://slack.com/api/")]
+    [InlineData("")]
+    public void an_api_base_url_that_is_not_absolute_http_is_rejected(string configured)
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => Bind(new() { ["Slack:ApiBaseUrl"] = configured }));
+
+        Assert.Contains("ApiBaseUrl", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task an_invalid_api_base_url_stops_the_host_from_starting()
+    {
+        var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Slack:ApiBaseUrl"] = "not a url" });
+        builder.Services.AddSingleton<IAlertOutbox>(new MemoryAlertOutbox(Options.Create(new EmbeddedOptions()), TimeProvider.System));
+        builder.Services.AddSlackAlerts();
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains(
+            "Slack:ApiBaseUrl must be an absolute http(s) URL such as https://slack.com/api/; got 'not a url/'.",
+            Assert.Single(error.Failures),
+            StringComparison.Ordinal);
+    }
+
+    private static SlackOptions Bind(Dictionary<string, string?> settings)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        services.AddSlackAlerts();
+        using var provider = services.BuildServiceProvider();
+        return provider.GetRequiredService<IOptions<SlackOptions>>().Value;
+    }
+}

@@ -1,0 +1,407 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace IngestLayer.Testing;
+
+/// <summary>
+/// A fake Slack Web API on a real Kestrel server over loopback: <c>chat.postMessage</c> and <c>auth.test</c>
+/// with Slack's authentication, channel and error behaviour, scripted faults (429 with <c>Retry-After</c>,
+/// 5xx, <c>ok:false</c>), and a thread-safe record of every call and every accepted message.
+/// </summary>
+public sealed class FakeSlack : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly FakeSlackOptions _options;
+    private readonly Lock _gate = new();
+    private readonly List<FakeSlackMessage> _messages = [];
+    private readonly List<FakeSlackCall> _calls = [];
+    private readonly Queue<Fault> _faults = new();
+
+    // Channel name (without '#') or id → id; and the ids whose channel the bot is not in.
+    private readonly Dictionary<string, string> _channelIds = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _channelsWithoutBot = new(StringComparer.Ordinal);
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _lastTs;
+
+    private FakeSlack(FakeSlackOptions options)
+    {
+        _options = options;
+        foreach (var channel in options.Channels)
+        {
+            AddChannel(channel);
+        }
+
+        foreach (var channel in options.ChannelsWithoutBot)
+        {
+            AddChannel(channel, botIsMember: false);
+        }
+
+        var builder = WebApplication.CreateSlimBuilder();
+
+        // A test's output folder often holds a web project's appsettings.json (a ProjectReference copies it);
+        // its Kestrel or URL settings must not move the fake onto the real host's port.
+        foreach (var file in builder.Configuration.Sources.OfType<FileConfigurationSource>().ToList())
+        {
+            builder.Configuration.Sources.Remove(file);
+        }
+
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        _app = builder.Build();
+        _app.MapPost("/api/chat.postMessage", PostMessageAsync);
+        _app.MapMethods("/api/auth.test", [HttpMethods.Get, HttpMethods.Post], AuthTestAsync);
+        _app.Map("/api/{method}", UnknownMethodAsync);
+    }
+
+    /// <summary>The Web API root, e.g. <c>http://127.0.0.1:54321/api/</c>; use it as <c>Slack:ApiBaseUrl</c>.</summary>
+    public string BaseUrl { get; private set; } = "";
+
+    /// <summary>The only token the fake accepts.</summary>
+    public string BotToken => _options.BotToken;
+
+    /// <summary>Every accepted message, in the order received.</summary>
+    public IReadOnlyList<FakeSlackMessage> Messages
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _messages];
+            }
+        }
+    }
+
+    /// <summary>Every request, rejected ones included, in the order received.</summary>
+    public IReadOnlyList<FakeSlackCall> Calls
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _calls];
+            }
+        }
+    }
+
+    /// <summary>Starts a fake Slack on a free loopback port.</summary>
+    public static async Task<FakeSlack> StartAsync(Action<FakeSlackOptions>? configure = null, CancellationToken cancellationToken = default)
+    {
+        var options = new FakeSlackOptions();
+        configure?.Invoke(options);
+        var slack = new FakeSlack(options);
+        await slack._app.StartAsync(cancellationToken);
+        var address = slack._app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        slack.BaseUrl = address.TrimEnd('/') + "/api/";
+        return slack;
+    }
+
+    /// <summary>Makes a channel known; with <paramref name="botIsMember"/> false, posting to it answers <c>not_in_channel</c>.</summary>
+    public void AddChannel(string name, bool botIsMember = true)
+    {
+        lock (_gate)
+        {
+            var key = Normalize(name);
+            if (!_channelIds.TryGetValue(key, out var id))
+            {
+                id = "C" + (_channelIds.Count + 1).ToString("D10", CultureInfo.InvariantCulture);
+                _channelIds[key] = id;
+                _channelIds[id] = id;
+            }
+
+            if (botIsMember)
+            {
+                _channelsWithoutBot.Remove(id);
+            }
+            else
+            {
+                _channelsWithoutBot.Add(id);
+            }
+        }
+    }
+
+    /// <summary>The id Slack answers with for a known channel name.</summary>
+    public string ChannelId(string name)
+    {
+        lock (_gate)
+        {
+            return _channelIds.TryGetValue(Normalize(name), out var id)
+                ? id
+                : throw new ArgumentException($"The fake Slack does not know the channel '{name}'.", nameof(name));
+        }
+    }
+
+    /// <summary>The next <paramref name="calls"/> <c>chat.postMessage</c> calls answer HTTP 429 with <c>Retry-After: <paramref name="retryAfterSeconds"/></c>.</summary>
+    public void RateLimitNext(int calls, int retryAfterSeconds) => Script(calls, new Fault(429, RetryAfterSeconds: retryAfterSeconds));
+
+    /// <summary>The next <paramref name="calls"/> <c>chat.postMessage</c> calls answer HTTP <paramref name="statusCode"/> (an outage).</summary>
+    public void ServerErrorNext(int calls, int statusCode = 503) => Script(calls, new Fault(statusCode));
+
+    /// <summary>The next <paramref name="calls"/> <c>chat.postMessage</c> calls answer HTTP 200 <c>{"ok":false,"error":…}</c>.</summary>
+    public void SlackErrorNext(int calls, string error) => Script(calls, new Fault(200, Error: error));
+
+    /// <summary>Completes once at least <paramref name="count"/> messages were accepted; returns them all.</summary>
+    /// <exception cref="TimeoutException">Fewer arrived within <paramref name="timeout"/>; the message lists the calls seen.</exception>
+    public Task<IReadOnlyList<FakeSlackMessage>> WaitForMessagesAsync(int count, TimeSpan timeout) =>
+        WaitForAsync(() => _messages, count, timeout, "accepted message(s)");
+
+    /// <summary>Completes once at least <paramref name="count"/> requests arrived, accepted or not; returns them all.</summary>
+    /// <exception cref="TimeoutException">Fewer arrived within <paramref name="timeout"/>.</exception>
+    public Task<IReadOnlyList<FakeSlackCall>> WaitForCallsAsync(int count, TimeSpan timeout) =>
+        WaitForAsync(() => _calls, count, timeout, "call(s)");
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private async Task PostMessageAsync(HttpContext context)
+    {
+        var token = BearerToken(context.Request);
+        var contentType = context.Request.ContentType;
+        var args = await ReadArgumentsAsync(context.Request);
+        var channel = args?.Channel;
+
+        Fault? fault;
+        lock (_gate)
+        {
+            _faults.TryDequeue(out fault);
+        }
+
+        if (fault is { StatusCode: not 200 })
+        {
+            if (fault.RetryAfterSeconds is { } seconds)
+            {
+                context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            }
+
+            Record(Call(context, token, channel, fault.StatusCode, null));
+            context.Response.StatusCode = fault.StatusCode;
+            await context.Response.WriteAsync(fault.StatusCode == 429 ? "" : "upstream connect error");
+            return;
+        }
+
+        var error = fault?.Error
+            ?? AuthError(token)
+            ?? (args is null ? "invalid_json" : null)
+            ?? ChannelError(channel)
+            ?? (args!.Text is null && args.Blocks is null ? "no_text" : null);
+        if (error is not null)
+        {
+            Record(Call(context, token, channel, 200, error));
+            await WriteJsonAsync(context, new JsonObject { ["ok"] = false, ["error"] = error });
+            return;
+        }
+
+        var channelId = ChannelId(channel!);
+        var response = new JsonObject { ["ok"] = true, ["channel"] = channelId };
+        lock (_gate)
+        {
+            var ts = NextTs();
+            response["ts"] = ts;
+            _messages.Add(new FakeSlackMessage(channel!, channelId, args!.Text, args.Blocks, args.ThreadTs, ts, DateTimeOffset.UtcNow));
+            _calls.Add(Call(context, token, channel, 200, null));
+            Changed();
+        }
+
+        // Like Slack: a JSON body without a charset is accepted with a warning.
+        if (contentType is not null && contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
+            && !contentType.Contains("charset", StringComparison.OrdinalIgnoreCase))
+        {
+            response["warning"] = "missing_charset";
+            response["response_metadata"] = new JsonObject { ["warnings"] = new JsonArray("missing_charset") };
+        }
+
+        await WriteJsonAsync(context, response);
+    }
+
+    private async Task AuthTestAsync(HttpContext context)
+    {
+        var token = BearerToken(context.Request);
+        var error = AuthError(token);
+        Record(Call(context, token, null, 200, error));
+        await WriteJsonAsync(context, error is not null
+            ? new JsonObject { ["ok"] = false, ["error"] = error }
+            : new JsonObject
+            {
+                ["ok"] = true,
+                ["url"] = "https://fake-slack.example/",
+                ["team"] = _options.Team,
+                ["user"] = _options.BotUser,
+                ["team_id"] = _options.TeamId,
+                ["user_id"] = _options.BotUserId,
+                ["bot_id"] = "B0FAKEBOT",
+            });
+    }
+
+    private async Task UnknownMethodAsync(HttpContext context)
+    {
+        Record(Call(context, BearerToken(context.Request), null, 404, "unknown_method"));
+        context.Response.StatusCode = 404;
+        await WriteJsonAsync(context, new JsonObject { ["ok"] = false, ["error"] = "unknown_method" });
+    }
+
+    private string? AuthError(string? token) =>
+        token is null ? "not_authed" : token == _options.BotToken ? null : "invalid_auth";
+
+    private string? ChannelError(string? channel)
+    {
+        if (string.IsNullOrWhiteSpace(channel))
+        {
+            return "channel_not_found";
+        }
+
+        lock (_gate)
+        {
+            return !_channelIds.TryGetValue(Normalize(channel), out var id) ? "channel_not_found"
+                : _channelsWithoutBot.Contains(id) ? "not_in_channel"
+                : null;
+        }
+    }
+
+    private static string? BearerToken(HttpRequest request) =>
+        AuthenticationHeaderValue.TryParse(request.Headers.Authorization.ToString(), out var header)
+        && string.Equals(header.Scheme, "Bearer", StringComparison.OrdinalIgnoreCase)
+            ? header.Parameter
+            : null;
+
+    // Slack takes arguments as JSON or as a form; null means the body could not be read as either.
+    private static async Task<PostMessageArguments?> ReadArgumentsAsync(HttpRequest request)
+    {
+        try
+        {
+            if (request.HasFormContentType)
+            {
+                var form = await request.ReadFormAsync();
+                var blocks = form["blocks"].ToString();
+                return new PostMessageArguments(
+                    NullIfEmpty(form["channel"].ToString()),
+                    NullIfEmpty(form["text"].ToString()),
+                    blocks.Length > 0 ? JsonDocument.Parse(blocks).RootElement.Clone() : null,
+                    NullIfEmpty(form["thread_ts"].ToString()));
+            }
+
+            using var body = await JsonDocument.ParseAsync(request.Body);
+            var root = body.RootElement;
+            return new PostMessageArguments(
+                Argument(root, "channel"),
+                Argument(root, "text"),
+                root.TryGetProperty("blocks", out var b) && b.ValueKind == JsonValueKind.Array ? b.Clone() : null,
+                Argument(root, "thread_ts"));
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string? Argument(JsonElement root, string name) =>
+        root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null
+            ? NullIfEmpty(value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText())
+            : null;
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    private static string Normalize(string channel) => channel.Trim().TrimStart('#');
+
+    private static FakeSlackCall Call(HttpContext context, string? token, string? channel, int status, string? error) =>
+        new(context.Request.Path.Value!["/api/".Length..], DateTimeOffset.UtcNow, token, context.Request.ContentType, channel, status, error);
+
+    private static Task WriteJsonAsync(HttpContext context, JsonObject body)
+    {
+        context.Response.ContentType = "application/json; charset=utf-8";
+        return context.Response.WriteAsync(body.ToJsonString());
+    }
+
+    // Slack's ts is "seconds.microseconds", unique per channel; these increase by 100 µs per message.
+    private string NextTs()
+    {
+        _lastTs = _lastTs == 0 ? 1_700_000_000_000_100 : _lastTs + 100;
+        return $"{_lastTs / 1_000_000}.{_lastTs % 1_000_000:D6}";
+    }
+
+    private void Script(int calls, Fault fault)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(calls);
+        lock (_gate)
+        {
+            for (var i = 0; i < calls; i++)
+            {
+                _faults.Enqueue(fault);
+            }
+        }
+    }
+
+    private void Record(FakeSlackCall call)
+    {
+        lock (_gate)
+        {
+            _calls.Add(call);
+            Changed();
+        }
+    }
+
+    // Wakes every waiter; called under the lock.
+    private void Changed()
+    {
+        var changed = _changed;
+        _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        changed.SetResult();
+    }
+
+    private async Task<IReadOnlyList<T>> WaitForAsync<T>(Func<List<T>> items, int count, TimeSpan timeout, string what)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            Task changed;
+            lock (_gate)
+            {
+                if (items().Count >= count)
+                {
+                    return [.. items()];
+                }
+
+                changed = _changed.Task;
+            }
+
+            try
+            {
+                await changed.WaitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            {
+                throw new TimeoutException(
+                    $"Waited {timeout.TotalSeconds:0.###}s for {count} {what} at the fake Slack, got {Count(items)}. Calls: {Describe(Calls)}");
+            }
+        }
+    }
+
+    private int Count<T>(Func<List<T>> items)
+    {
+        lock (_gate)
+        {
+            return items().Count;
+        }
+    }
+
+    private static string Describe(IReadOnlyList<FakeSlackCall> calls) =>
+        calls.Count == 0
+            ? "none"
+            : string.Join("; ", calls.Select(c => $"{c.Method} {c.Channel ?? "-"} → {c.StatusCode}{(c.Error is null ? "" : " " + c.Error)}"));
+
+    private sealed record Fault(int StatusCode, int? RetryAfterSeconds = null, string? Error = null);
+
+    private sealed record PostMessageArguments(string? Channel, string? Text, JsonElement? Blocks, string? ThreadTs);
+}
