@@ -5,7 +5,7 @@ namespace IngestLayer.Host;
 
 /// <summary>
 /// Builds the one process: Orleans silo, ingestion gateway, ops API and alert delivery. Tests and the
-/// load generator build it the same way, with <paramref name="configure"/> to add or override settings.
+/// load generator build it the same way, with a callback to add or override settings.
 /// </summary>
 public static class IngestLayerHost
 {

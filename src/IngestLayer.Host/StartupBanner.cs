@@ -1,5 +1,6 @@
 using IngestLayer.Gateway;
 using IngestLayer.Gateway.Security;
+using IngestLayer.Grains.Signals;
 using IngestLayer.Slack;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -33,6 +34,10 @@ internal static class StartupBanner
         lines.Add(generated.AdminToken is { } admin
             ? $"  Admin token:  {admin}   (generated for this run; set IngestLayer__AdminToken to fix it)"
             : "  Admin token:  configured");
+        var signals = app.Services.GetRequiredService<IOptions<SignalOptions>>().Value;
+        lines.Add(signals.PaidFeatures.Count == 0
+            ? "  Signals:      no paid features configured; set IngestLayer__Signals__PaidFeatures__0=csv.export to watch one"
+            : $"  Signals:      paid features {string.Join(", ", signals.PaidFeatures)} on plans {string.Join(", ", signals.FreePlans)}");
         lines.Add(string.IsNullOrEmpty(slack.BotToken)
             ? "  Slack:        no Slack__BotToken set: alerts go to the dev inbox (GET /ops/alerts) and the log"
             : $"  Slack:        posting via {slack.ApiBaseUrl}");

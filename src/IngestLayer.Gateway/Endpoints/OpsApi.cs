@@ -4,6 +4,7 @@ using IngestLayer.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 
@@ -60,7 +61,7 @@ public static class OpsApi
     }
 
     private static async Task<Results<Ok<IReadOnlyList<OutboxEntry>>, ProblemHttpResult>> GetAlertsAsync(
-        string? workspace, string? accountId, string? signal, string? status, int? limit, IAlertOutbox outbox, CancellationToken cancellationToken)
+        string? workspace, [FromQuery(Name = "account_id")] string? accountId, string? signal, string? status, int? limit, IAlertOutbox outbox, CancellationToken cancellationToken)
     {
         if (workspace is not null && !IngestLayerOptions.IsValidWorkspace(workspace))
         {

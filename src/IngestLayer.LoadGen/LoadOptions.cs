@@ -1,0 +1,39 @@
+using System.Globalization;
+
+namespace IngestLayer.LoadGen;
+
+/// <summary>Command-line settings of a load run.</summary>
+internal sealed record LoadOptions
+{
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(15);
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(3);
+    public int Concurrency { get; init; } = 16;
+    public int BatchSize { get; init; } = 100;
+    public int Accounts { get; init; } = 1_000;
+    public int Users { get; init; } = 10_000;
+    /// <summary>Rounds of (ceiling, gateway) pairs; the report quotes medians.</summary>
+    public int Rounds { get; init; } = 3;
+
+    public static LoadOptions Parse(string[] args)
+    {
+        var o = new LoadOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value");
+            o = args[i] switch
+            {
+                "--duration" => o with { Duration = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
+                "--warmup" => o with { Warmup = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
+                "--concurrency" => o with { Concurrency = int.Parse(value, CultureInfo.InvariantCulture) },
+                "--batch" => o with { BatchSize = int.Parse(value, CultureInfo.InvariantCulture) },
+                "--accounts" => o with { Accounts = int.Parse(value, CultureInfo.InvariantCulture) },
+                "--users" => o with { Users = int.Parse(value, CultureInfo.InvariantCulture) },
+                "--rounds" => o with { Rounds = int.Parse(value, CultureInfo.InvariantCulture) },
+                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --duration s --warmup s --concurrency n --batch n --accounts n --users n --rounds n"),
+            };
+            i++;
+        }
+
+        return o;
+    }
+}

@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+
+namespace IngestLayer.LoadGen;
+
+/// <summary>What one timed run measured.</summary>
+internal sealed record RunResult(string Target, long Requests, long Events, long Failures, TimeSpan Elapsed, double P50Ms, double P99Ms)
+{
+    public double EventsPerSecond => Events / Elapsed.TotalSeconds;
+}
+
+/// <summary>Closed-loop load: N workers each send a batch, wait for the answer, and send the next.</summary>
+internal sealed class LoadRunner(LoadOptions options, BatchWriter batches)
+{
+    public async Task<RunResult> RunAsync(string target, Uri url, string writeKey)
+    {
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
+        using var http = new HttpClient(handler) { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", writeKey);
+
+        await PhaseAsync(http, options.Warmup, null);
+        var latencies = new List<double>[options.Concurrency];
+        var stopwatch = Stopwatch.StartNew();
+        var (requests, failures) = await PhaseAsync(http, options.Duration, latencies);
+        stopwatch.Stop();
+
+        var all = latencies.SelectMany(l => l).Order().ToArray();
+        return new RunResult(target, requests, requests * options.BatchSize, failures, stopwatch.Elapsed, Percentile(all, 0.50), Percentile(all, 0.99));
+    }
+
+    private async Task<(long Requests, long Failures)> PhaseAsync(HttpClient http, TimeSpan length, List<double>[]? latencies)
+    {
+        long requests = 0, failures = 0;
+        var deadline = Stopwatch.GetTimestamp() + (long)(length.TotalSeconds * Stopwatch.Frequency);
+        var workers = Enumerable.Range(0, options.Concurrency).Select(worker => Task.Run(async () =>
+        {
+            var random = new Random(worker * 7919 + Environment.TickCount);
+            var mine = latencies is null ? null : latencies[worker] = new List<double>(4096);
+            while (Stopwatch.GetTimestamp() < deadline)
+            {
+                using var content = new ByteArrayContent(batches.Next(random));
+                content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                var start = Stopwatch.GetTimestamp();
+                using var response = await http.PostAsync("/v1/events", content);
+                await response.Content.CopyToAsync(Stream.Null);
+                mine?.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                Interlocked.Increment(ref requests);
+                if (!response.IsSuccessStatusCode)
+                {
+                    Interlocked.Increment(ref failures);
+                }
+            }
+        }));
+        await Task.WhenAll(workers);
+        return (requests, failures);
+    }
+
+    private static double Percentile(double[] sorted, double p) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+}

@@ -1,0 +1,123 @@
+using System.IO.Compression;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace IngestLayer.EndToEndTests;
+
+/// <summary>Bad input gets a clear 4xx problem naming the problem, never a 5xx, and the host stays healthy.</summary>
+[Collection(HostCollection.Name)]
+public class BadInputTests(HostFixture host)
+{
+    public static TheoryData<string, string, string?, string, int, string> Cases => new()
+    {
+        // name, path, write key, body, expected status, a phrase the problem must contain
+        { "malformed JSON", "/v1/events", HostFixture.WriteKey, "{\"event\":", 400, "not valid JSON" },
+        { "not an object", "/v1/events", HostFixture.WriteKey, "[1,2,3]", 400, "must be a JSON object" },
+        { "missing event", "/v1/events", HostFixture.WriteKey, "{\"user_id\":\"u1\"}", 400, "'event' is required" },
+        { "missing user", "/v1/events", HostFixture.WriteKey, "{\"event\":\"x\"}", 400, "'user_id' is required" },
+        { "wrong id type", "/v1/events", HostFixture.WriteKey, "{\"event\":\"x\",\"user_id\":{\"a\":1}}", 400, "must be a string or an integer, got an object" },
+        { "bad timestamp", "/v1/events", HostFixture.WriteKey, "{\"event\":\"x\",\"user_id\":\"u\",\"timestamp\":\"last tuesday\"}", 400, "ISO 8601" },
+        { "properties not an object", "/v1/events", HostFixture.WriteKey, "{\"event\":\"x\",\"user_id\":\"u\",\"properties\":\"p\"}", 400, "'properties' must be a JSON object" },
+        { "feature.used without feature", "/v1/events", HostFixture.WriteKey, "{\"event\":\"feature.used\",\"user_id\":\"u\"}", 400, "'properties.feature' is required" },
+        { "negative count", "/v1/events", HostFixture.WriteKey, "{\"event\":\"feature.used\",\"user_id\":\"u\",\"properties\":{\"feature\":\"f\",\"count\":-2}}", 400, "'properties.count'" },
+        { "empty batch", "/v1/events", HostFixture.WriteKey, "{\"events\":[]}", 400, "at least one event" },
+        { "events not an array", "/v1/events", HostFixture.WriteKey, "{\"events\":{}}", 400, "'events' must be an array" },
+        { "deeply nested", "/v1/events", HostFixture.WriteKey, "{\"event\":\"x\",\"user_id\":\"u\",\"properties\":" + new string('[', 200) + new string(']', 200) + "}", 400, "not valid JSON" },
+        { "missing write key", "/v1/events", null, "{\"event\":\"x\",\"user_id\":\"u\"}", 401, "write key is required" },
+        { "unknown write key", "/v1/events", "wk_nope_0000000000", "{\"event\":\"x\",\"user_id\":\"u\"}", 401, "not known" },
+        { "oversize event", "/v1/events", HostFixture.WriteKey, "{\"event\":\"x\",\"user_id\":\"u\",\"properties\":{\"p\":\"" + new string('x', 40_000) + "\"}}", 413, "32768-byte limit" },
+        { "oversize batch", "/v1/events", HostFixture.WriteKey, "{\"events\":[" + string.Join(',', Enumerable.Repeat("{\"event\":\"x\",\"user_id\":\"u\",\"properties\":{\"p\":\"" + new string('x', 20_000) + "\"}}", 30)) + "]}", 413, "512000-byte limit" },
+        { "segment track without event", "/v1/track", HostFixture.WriteKey, "{\"userId\":\"u\"}", 400, "'event' is required" },
+        { "segment group without groupId", "/v1/group", HostFixture.WriteKey, "{\"userId\":\"u\"}", 400, "'groupId' is required" },
+        { "segment batch not an array", "/v1/batch", HostFixture.WriteKey, "{\"batch\":7}", 400, "'batch' must be an array" },
+        { "segment bad type", "/v1/batch", HostFixture.WriteKey, "{\"batch\":[{\"type\":\"nope\",\"userId\":\"u\"}]}", 400, "must be one of track" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task bad_input_gets_a_4xx_problem_naming_it(string name, string path, string? writeKey, string body, int status, string phrase)
+    {
+        using var response = await host.PostJsonAsync(path, body, writeKey);
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.True(status == (int)response.StatusCode, $"{name}: expected {status}, got {(int)response.StatusCode}: {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(phrase, JsonNode.Parse(text)!["detail"]!.GetValue<string>());
+        await AssertHealthyAsync();
+    }
+
+    [Fact]
+    public async Task a_batch_with_some_bad_events_accepts_the_good_ones_and_names_the_bad_by_index()
+    {
+        var account = Api.NewId("partial");
+        var result = await host.PostEventsAsync($$"""
+            {"events":[
+              {"event":"ok","user_id":"u1","account_id":"{{account}}"},
+              {"event":"ok","user_id":"u1","account_id":"{{account}}","timestamp":"nope"},
+              {"user_id":"u1"}
+            ]}
+            """);
+
+        Assert.Equal(1, result["accepted"]!.GetValue<int>());
+        var rejected = result["rejected"]!.AsArray();
+        Assert.Equal([(1, "timestamp"), (2, "event")], rejected.Select(r => (r!["index"]!.GetValue<int>(), r["field"]!.GetValue<string>())));
+        var state = await host.AccountAsync(account);
+        Assert.Equal(1, state["account"]!["events"]!["ok"]!["24h"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task a_gzip_bomb_is_refused_as_too_large()
+    {
+        var json = "{\"event\":\"x\",\"user_id\":\"u\",\"properties\":{\"p\":\"" + new string('a', 5_000_000) + "\"}}";
+        using var compressed = new MemoryStream();
+        await using (var gzip = new GZipStream(compressed, CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            await gzip.WriteAsync(Encoding.UTF8.GetBytes(json));
+        }
+
+        using var content = new ByteArrayContent(compressed.ToArray());
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        content.Headers.ContentEncoding.Add("gzip");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/events") { Content = content };
+        request.Headers.Authorization = HostFixture.Bearer(HostFixture.WriteKey);
+        using var response = await host.Http.SendAsync(request);
+
+        Assert.True(compressed.Length < 20_000, "the bomb should be small on the wire");
+        Assert.Equal(413, (int)response.StatusCode);
+    }
+
+    [Fact]
+    public async Task the_ops_api_needs_the_admin_token()
+    {
+        using var anonymous = await host.Http.GetAsync("/ops/alerts");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/ops/alerts");
+        request.Headers.Authorization = HostFixture.Bearer(HostFixture.WriteKey);
+        using var wrong = await host.Http.SendAsync(request);
+
+        Assert.Equal(401, (int)anonymous.StatusCode);
+        Assert.Equal(401, (int)wrong.StatusCode);
+        Assert.Equal("Bearer", anonymous.Headers.WwwAuthenticate.Single().Scheme);
+    }
+
+    [Fact]
+    public async Task ops_queries_name_their_bad_parameters()
+    {
+        var (status, body) = await host.OpsGetAsync("/ops/alerts?status=lost");
+        Assert.Equal(400, status);
+        Assert.Contains("'status' must be one of", body!["detail"]!.GetValue<string>());
+
+        (status, body) = await host.OpsGetAsync("/ops/alerts?limit=abc");
+        Assert.Equal(400, status);
+
+        (status, body) = await host.OpsGetAsync("/ops/accounts/never-seen-account");
+        Assert.Equal(404, status);
+        Assert.Contains("No events have been seen for account 'never-seen-account'", body!["detail"]!.GetValue<string>());
+    }
+
+    private async Task AssertHealthyAsync()
+    {
+        using var health = await host.Http.GetAsync("/health");
+        Assert.Equal(200, (int)health.StatusCode);
+    }
+}

@@ -1,0 +1,85 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using IngestLayer.Host;
+using IngestLayer.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace IngestLayer.EndToEndTests;
+
+/// <summary>
+/// The real host on a loopback port, configured as an operator would, posting to a fake Slack that
+/// behaves like Slack. Shared by the end-to-end tests; each test uses its own accounts and channels.
+/// </summary>
+public sealed class HostFixture : IAsyncLifetime
+{
+    public const string WriteKey = "wk_test_web_0123456789";
+    public const string OtherWorkspaceKey = "wk_test_other_0123456789";
+    public const string AdminToken = "adm_test_0123456789abcdef";
+
+    private WebApplication? _app;
+
+    public FakeSlack Slack { get; private set; } = null!;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
+
+    public async Task InitializeAsync()
+    {
+        Slack = await FakeSlack.StartAsync(o => o.Channels.Add("#default-alerts"));
+        _app = IngestLayerHost.Create(["--urls", "http://127.0.0.1:0"], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["IngestLayer:AdminToken"] = AdminToken,
+                ["IngestLayer:Sources:web:WriteKey"] = WriteKey,
+                ["IngestLayer:Sources:other:WriteKey"] = OtherWorkspaceKey,
+                ["IngestLayer:Sources:other:Workspace"] = "other",
+                ["IngestLayer:Signals:PaidFeatures:0"] = "csv.export",
+                ["IngestLayer:Signals:PaidFeatures:1"] = "api.access",
+                ["Slack:ApiBaseUrl"] = Slack.BaseUrl,
+                ["Slack:BotToken"] = Slack.BotToken,
+                ["Slack:DefaultChannel"] = "#default-alerts",
+                ["Orleans:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Orleans:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Logging:LogLevel:Default"] = "Warning",
+            });
+        });
+        await _app.StartAsync();
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address);
+        Http.BaseAddress = BaseAddress;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        await Slack.DisposeAsync();
+        Http.Dispose();
+    }
+
+    public static AuthenticationHeaderValue Bearer(string token) => new("Bearer", token);
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class HostCollection : ICollectionFixture<HostFixture>
+{
+    public const string Name = "host";
+}
