@@ -34,7 +34,7 @@ public sealed record IngestEvent
     [Id(14)] public string PropertiesJson { get; init; } = "{}";
     /// <summary>Alias calls: the id being merged into <see cref="UserId"/>.</summary>
     [Id(15)] public string? PreviousId { get; init; }
-    /// <summary>Position in the event log, assigned on append (0 before).</summary>
+    /// <summary>Position in a durable event log, assigned on append (0 before, and in the embedded in-memory log).</summary>
     [Id(16)] public long Position { get; init; }
 
     /// <summary>The user grain this event belongs to: the user id, else the anonymous id.</summary>

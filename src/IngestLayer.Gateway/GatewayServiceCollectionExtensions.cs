@@ -17,8 +17,12 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<WriteKeys>();
         services.AddSingleton<EventRouter>();
+        services.AddOptions<DispatchOptions>().BindConfiguration(DispatchOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<EventDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<EventDispatcher>());
         services.AddSingleton<IngestService>();
         services.AddSingleton<AdminTokenFilter>();
+        services.AddSingleton<ReadYourWritesFilter>();
         return services;
     }
 }

@@ -17,12 +17,12 @@ public sealed record IngestOutcome(int Accepted, int Duplicates, IReadOnlyList<R
 
 /// <summary>
 /// The gateway's one ingestion path, whatever the wire format: read the body within limits, authenticate
-/// the write key, parse, append to the event log (the answer waits for this), then route to the grains.
+/// the write key, parse, append to the event log (the answer waits for this), then queue for the grains.
 /// </summary>
 public sealed partial class IngestService(
     WriteKeys writeKeys,
     IEventLog eventLog,
-    EventRouter router,
+    EventDispatcher dispatcher,
     IOptions<IngestLayerOptions> options,
     TimeProvider time,
     ILogger<IngestService> logger)
@@ -87,16 +87,16 @@ public sealed partial class IngestService(
                 return Problems.InvalidEvents(batch.Rejected);
             }
 
+            // Room first, then the log: a request refused for overload must not have stored anything,
+            // or the client's retry would be dropped as a duplicate and never reach its grains.
+            if (!await dispatcher.WaitForRoomAsync(http.RequestAborted))
+            {
+                http.Response.Headers.RetryAfter = "1";
+                return Problems.Overloaded("Events are arriving faster than they are applied; retry after a second.");
+            }
+
             var stored = await eventLog.AppendAsync(batch.Events, http.RequestAborted);
-            try
-            {
-                await router.RouteAsync(stored);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // The events are in the log and so accepted; a failed dispatch is ours to replay, not the caller's to resend.
-                LogRouteFailed(logger, ex, source.Workspace, stored.Count);
-            }
+            dispatcher.Enqueue(stored);
 
             if (batch.Rejected.Count > 0)
             {
@@ -106,9 +106,6 @@ public sealed partial class IngestService(
             return success(new IngestOutcome(batch.Events.Count, batch.Events.Count - stored.Count, batch.Rejected));
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Dispatching {Count} stored events of workspace {Workspace} to their grains failed")]
-    private static partial void LogRouteFailed(ILogger logger, Exception ex, string workspace, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Source {Source}: rejected {Count} events; first: {Field} {Error}")]
     private static partial void LogRejected(ILogger logger, string source, int count, string field, string error);

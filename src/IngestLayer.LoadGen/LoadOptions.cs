@@ -13,6 +13,8 @@ internal sealed record LoadOptions
     public int Users { get; init; } = 10_000;
     /// <summary>Rounds of (ceiling, gateway) pairs; the report quotes medians.</summary>
     public int Rounds { get; init; } = 3;
+    /// <summary><c>both</c>, <c>gateway</c> or <c>ceiling</c> (one target alone is for profiling).</summary>
+    public string Targets { get; init; } = "both";
 
     public static LoadOptions Parse(string[] args)
     {
@@ -29,7 +31,8 @@ internal sealed record LoadOptions
                 "--accounts" => o with { Accounts = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--users" => o with { Users = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--rounds" => o with { Rounds = int.Parse(value, CultureInfo.InvariantCulture) },
-                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --duration s --warmup s --concurrency n --batch n --accounts n --users n --rounds n"),
+                "--target" => o with { Targets = value is "both" or "gateway" or "ceiling" ? value : throw new ArgumentException("--target is both, gateway or ceiling") },
+                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --duration s --warmup s --concurrency n --batch n --accounts n --users n --rounds n --target both|gateway|ceiling"),
             };
             i++;
         }

@@ -39,10 +39,16 @@ for (var round = 1; round <= options.Rounds; round++)
 {
     foreach (var (name, url) in new[] { ("ceiling", ceilingUrl), ("gateway", hostUrl) })
     {
+        if (options.Targets != "both" && options.Targets != name)
+        {
+            continue;
+        }
+
         var result = await runner.RunAsync(name, url, writeKey);
         results.Add(result);
         Console.WriteLine($"  round {round} {name,-8} {result.EventsPerSecond,10:N0} events/s  {result.Requests / result.Elapsed.TotalSeconds,7:N0} req/s  "
-            + $"p50 {result.P50Ms,6:N1} ms  p99 {result.P99Ms,6:N1} ms  failures {result.Failures}");
+            + $"p50 {result.P50Ms,6:N1} ms  p99 {result.P99Ms,6:N1} ms  failures {result.Failures}  "
+            + $"(cpu {result.Cpu.TotalSeconds / result.Elapsed.TotalSeconds:N2} cores, gc pause {result.GcPause.TotalMilliseconds / result.Elapsed.TotalSeconds / 10:N1}%, gen2 {result.Gen2})");
     }
 }
 
@@ -62,7 +68,10 @@ foreach (var target in new[] { "ceiling", "gateway" })
     Console.WriteLine($"  {target,-16} {Median(rs.Select(r => r.EventsPerSecond)),10:N0}   {Median(rs.Select(r => r.P50Ms)),8:N1} {Median(rs.Select(r => r.P99Ms)),8:N1}");
 }
 
-Console.WriteLine($"gateway / ceiling = {gatewayEps / ceilingEps:P0} (target for embedded mode: at least 50%)");
+if (options.Targets == "both")
+{
+    Console.WriteLine($"gateway / ceiling = {gatewayEps / ceilingEps:P0} (target for embedded mode: at least 50%)");
+}
 
 await host.StopAsync();
 await ceiling.StopAsync();

@@ -21,7 +21,7 @@ public static class OpsApi
 
     public static IEndpointRouteBuilder MapOpsApi(this IEndpointRouteBuilder app)
     {
-        var ops = app.MapGroup("/ops").WithTags("Ops").AddEndpointFilter<AdminTokenFilter>();
+        var ops = app.MapGroup("/ops").WithTags("Ops").AddEndpointFilter<AdminTokenFilter>().AddEndpointFilter<ReadYourWritesFilter>();
         ops.MapGet("/accounts/{accountId}", GetAccountAsync).WithName("GetAccount").WithSummary("An account grain's live state.");
         ops.MapGet("/users/{userId}", GetUserAsync).WithName("GetUser").WithSummary("A user grain's live state.");
         ops.MapGet("/alerts", GetAlertsAsync).WithName("GetAlerts").WithSummary("Alerts, newest first, with their delivery status.");

@@ -20,13 +20,22 @@ internal static class EventRules
         string? plan = null;
         if (properties is { } p)
         {
-            feature = JsonFields.String(p, "feature", JsonFields.MaxNameLength, prefix + "feature");
-            plan = JsonFields.String(p, "plan", JsonFields.MaxNameLength, prefix + "plan");
-            if (p.TryGetProperty("count", out var c) && c.ValueKind != JsonValueKind.Null)
+            foreach (var field in p.EnumerateObject())
             {
-                count = c.ValueKind == JsonValueKind.Number && c.TryGetInt32(out var n) && n is >= 1 and <= MaxCount
-                    ? n
-                    : throw new FieldError(prefix + "count", $"must be a whole number from 1 to {MaxCount}");
+                if (field.NameEquals("feature"u8))
+                {
+                    feature = JsonFields.ReadString(field.Value, JsonFields.MaxNameLength, prefix + "feature");
+                }
+                else if (field.NameEquals("plan"u8))
+                {
+                    plan = JsonFields.ReadString(field.Value, JsonFields.MaxNameLength, prefix + "plan");
+                }
+                else if (field.NameEquals("count"u8) && field.Value.ValueKind != JsonValueKind.Null)
+                {
+                    count = field.Value.ValueKind == JsonValueKind.Number && field.Value.TryGetInt32(out var n) && n is >= 1 and <= MaxCount
+                        ? n
+                        : throw new FieldError(prefix + "count", $"must be a whole number from 1 to {MaxCount}");
+                }
             }
         }
 

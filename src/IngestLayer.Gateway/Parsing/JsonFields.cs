@@ -12,77 +12,87 @@ internal static class JsonFields
     public const int MaxTraits = 100;
 
     /// <summary>An id: a non-empty string or an integer (Segment accepts both), at most 256 characters.</summary>
-    public static string? Id(JsonElement obj, string name, string? label = null)
+    public static string? Id(JsonElement obj, string name, string? label = null) =>
+        obj.TryGetProperty(name, out var value) ? ReadId(value, label ?? name) : null;
+
+    public static string? ReadId(JsonElement value, string label)
     {
-        if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        var id = value.ValueKind switch
+        {
+            JsonValueKind.Null => null,
+            JsonValueKind.String => value.GetString()!,
+            JsonValueKind.Number when value.TryGetInt64(out var n) => n.ToString(CultureInfo.InvariantCulture),
+            _ => throw new FieldError(label, $"must be a string or an integer, got {Describe(value)}"),
+        };
+        if (id is null)
         {
             return null;
         }
 
-        var id = value.ValueKind switch
+        if (string.IsNullOrWhiteSpace(id))
         {
-            JsonValueKind.String => value.GetString()!,
-            JsonValueKind.Number when value.TryGetInt64(out var n) => n.ToString(CultureInfo.InvariantCulture),
-            _ => throw new FieldError(label ?? name, $"must be a string or an integer, got {Describe(value)}"),
-        };
-        if (id.Length == 0 || string.IsNullOrWhiteSpace(id))
-        {
-            throw new FieldError(label ?? name, "must not be empty");
+            throw new FieldError(label, "must not be empty");
         }
 
-        return id.Length <= MaxIdLength ? id : throw new FieldError(label ?? name, $"must be at most {MaxIdLength} characters");
+        return id.Length <= MaxIdLength ? id : throw new FieldError(label, $"must be at most {MaxIdLength} characters");
     }
 
-    public static string? String(JsonElement obj, string name, int maxLength, string? label = null)
+    public static string? String(JsonElement obj, string name, int maxLength, string? label = null) =>
+        obj.TryGetProperty(name, out var value) ? ReadString(value, maxLength, label ?? name) : null;
+
+    public static string? ReadString(JsonElement value, int maxLength, string label)
     {
-        if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        if (value.ValueKind == JsonValueKind.Null)
         {
             return null;
         }
 
         if (value.ValueKind != JsonValueKind.String)
         {
-            throw new FieldError(label ?? name, $"must be a string, got {Describe(value)}");
+            throw new FieldError(label, $"must be a string, got {Describe(value)}");
         }
 
         var s = value.GetString()!;
         if (string.IsNullOrWhiteSpace(s))
         {
-            throw new FieldError(label ?? name, "must not be empty");
+            throw new FieldError(label, "must not be empty");
         }
 
-        return s.Length <= maxLength ? s : throw new FieldError(label ?? name, $"must be at most {maxLength} characters");
+        return s.Length <= maxLength ? s : throw new FieldError(label, $"must be at most {maxLength} characters");
     }
 
-    public static DateTimeOffset? Timestamp(JsonElement obj, string name)
+    public static DateTimeOffset? Timestamp(JsonElement obj, string name) =>
+        obj.TryGetProperty(name, out var value) ? ReadTimestamp(value, name) : null;
+
+    public static DateTimeOffset? ReadTimestamp(JsonElement value, string label)
     {
-        if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        if (value.ValueKind == JsonValueKind.Null)
         {
             return null;
         }
 
+        // The UTF-8 ISO 8601 reader first (no string, no culture); the general parser for other layouts.
         if (value.ValueKind == JsonValueKind.String
-            && DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var at)
+            && (value.TryGetDateTimeOffset(out var at)
+                || DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out at))
             && at.Year is >= 2000 and <= 9000)
         {
             return at.ToUniversalTime();
         }
 
-        throw new FieldError(name, "must be an ISO 8601 date-time, e.g. \"2026-11-23T19:00:00Z\"");
+        throw new FieldError(label, "must be an ISO 8601 date-time, e.g. \"2026-11-23T19:00:00Z\"");
     }
 
     /// <summary>An optional JSON object, returned as its raw text (kept whole), or "{}".</summary>
-    public static (string Raw, JsonElement? Element) Object(JsonElement obj, string name, string? label = null)
-    {
-        if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return ("{}", null);
-        }
+    public static (string Raw, JsonElement? Element) Object(JsonElement obj, string name, string? label = null) =>
+        obj.TryGetProperty(name, out var value) ? ReadObject(value, label ?? name) : ("{}", null);
 
-        return value.ValueKind == JsonValueKind.Object
-            ? (value.GetRawText(), value)
-            : throw new FieldError(label ?? name, $"must be a JSON object, got {Describe(value)}");
-    }
+    public static (string Raw, JsonElement? Element) ReadObject(JsonElement value, string label) => value.ValueKind switch
+    {
+        JsonValueKind.Null => ("{}", null),
+        JsonValueKind.Object => (value.GetRawText(), value),
+        _ => throw new FieldError(label, $"must be a JSON object, got {Describe(value)}"),
+    };
 
     /// <summary>The scalar traits of a traits object, as strings (objects and arrays stay only in the raw JSON).</summary>
     public static Dictionary<string, string>? Traits(JsonElement? traits)

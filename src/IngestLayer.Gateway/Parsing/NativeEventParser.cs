@@ -77,32 +77,49 @@ public static class NativeEventParser
             throw new FieldError("", $"an event must be a JSON object, got {JsonFields.Describe(e)}");
         }
 
-        var name = JsonFields.String(e, "event", JsonFields.MaxNameLength) ?? throw new FieldError("event", "is required (the event name, e.g. \"feature.used\")");
-        var userId = JsonFields.Id(e, "user_id");
-        var anonymousId = JsonFields.Id(e, "anonymous_id");
+        // One pass over the event's fields: this runs for every event, so no repeated lookups by name.
+        string? name = null, userId = null, anonymousId = null, accountId = null, messageId = null;
+        DateTimeOffset? timestamp = null;
+        (string Raw, JsonElement? Element) properties = ("{}", null);
+        foreach (var field in e.EnumerateObject())
+        {
+            var v = field.Value;
+            if (field.NameEquals("event"u8)) name = JsonFields.ReadString(v, JsonFields.MaxNameLength, "event");
+            else if (field.NameEquals("user_id"u8)) userId = JsonFields.ReadId(v, "user_id");
+            else if (field.NameEquals("account_id"u8)) accountId = JsonFields.ReadId(v, "account_id");
+            else if (field.NameEquals("properties"u8)) properties = JsonFields.ReadObject(v, "properties");
+            else if (field.NameEquals("message_id"u8)) messageId = JsonFields.ReadString(v, JsonFields.MaxIdLength, "message_id");
+            else if (field.NameEquals("timestamp"u8)) timestamp = JsonFields.ReadTimestamp(v, "timestamp");
+            else if (field.NameEquals("anonymous_id"u8)) anonymousId = JsonFields.ReadId(v, "anonymous_id");
+        }
+
+        if (name is null)
+        {
+            throw new FieldError("event", "is required (the event name, e.g. \"feature.used\")");
+        }
+
         if (userId is null && anonymousId is null)
         {
             throw new FieldError("user_id", "is required (or anonymous_id for a visitor not yet identified)");
         }
 
-        var (raw, properties) = JsonFields.Object(e, "properties");
-        var (feature, count, plan) = EventRules.Usage(name, properties, "properties.");
+        var (feature, count, plan) = EventRules.Usage(name, properties.Element, "properties.");
         return new IngestEvent
         {
             Workspace = source.Workspace,
             Source = source.Name,
-            MessageId = JsonFields.String(e, "message_id", JsonFields.MaxIdLength) ?? EventRules.NewMessageId(),
+            MessageId = messageId ?? EventRules.NewMessageId(),
             Kind = EventKind.Track,
             Name = name,
             UserId = userId,
             AnonymousId = anonymousId,
-            AccountId = JsonFields.Id(e, "account_id"),
-            Timestamp = EventRules.EventTime(JsonFields.Timestamp(e, "timestamp"), null, receivedAt),
+            AccountId = accountId,
+            Timestamp = timestamp ?? receivedAt,
             ReceivedAt = receivedAt,
             Feature = feature,
             Count = count,
             Plan = plan,
-            PropertiesJson = raw,
+            PropertiesJson = properties.Raw,
         };
     }
 }

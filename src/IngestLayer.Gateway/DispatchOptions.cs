@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace IngestLayer.Gateway;
+
+/// <summary>How stored events are handed to grains (<c>IngestLayer:Dispatch</c>).</summary>
+public sealed class DispatchOptions
+{
+    public const string Section = "IngestLayer:Dispatch";
+
+    /// <summary>Events stored but not yet applied beyond which new requests wait (backpressure).</summary>
+    [Range(1_000, 10_000_000)]
+    public int MaxPendingEvents { get; set; } = 200_000;
+
+    /// <summary>Most events one dispatch round takes; the rest wait for the next round.</summary>
+    [Range(100, 1_000_000)]
+    public int MaxRoundEvents { get; set; } = 50_000;
+
+    /// <summary>How long a request waits for room before it is answered 503 with Retry-After.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan MaxQueueWait { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long an ops read waits for events acknowledged before it to be applied.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan ReadYourWritesWait { get; set; } = TimeSpan.FromSeconds(5);
+}
