@@ -5,10 +5,14 @@ namespace IngestLayer.Contracts;
 public interface IUserGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Applies the user's events (in order) and returns, per event, the account it is attributed to:
-    /// the account named on the event, else the user's latest known membership, else null.
+    /// Applies <paramref name="earlier"/> activity (if any), then the user's events in order, and returns,
+    /// per event, the account it is attributed to: the account named on the event, else the user's latest
+    /// known membership, else null.
     /// </summary>
-    Task<string?[]> ApplyAsync(EventBatch batch);
+    Task<string?[]> ApplyAsync(UserActivity? earlier, EventBatch batch);
+
+    /// <summary>Applies pre-aggregated activity of events that named their account.</summary>
+    Task ApplyActivityAsync(UserActivity activity);
 
     /// <summary>The user's live state, or null for a user never seen.</summary>
     Task<UserSnapshot?> GetSnapshotAsync();

@@ -15,6 +15,17 @@ public sealed class DispatchOptions
     [Range(100, 1_000_000)]
     public int MaxRoundEvents { get; set; } = 50_000;
 
+    /// <summary>
+    /// How long activity of events that name their account may be held, aggregated per user, before it is
+    /// handed to the user grains (account grains get every event in the round it arrives).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan UserFlushInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Held user activity (in events) that triggers a flush before the interval is up.</summary>
+    [Range(1, 10_000_000)]
+    public int MaxHeldUserEvents { get; set; } = 500_000;
+
     /// <summary>How long a request waits for room before it is answered 503 with Retry-After.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
     public TimeSpan MaxQueueWait { get; set; } = TimeSpan.FromSeconds(10);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using IngestLayer.Contracts;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -8,9 +9,10 @@ namespace IngestLayer.Gateway;
 /// <summary>
 /// Hands stored events to their grains in rounds, decoupled from the requests that brought them: a request
 /// is answered once its events are in the log, and each round takes everything stored since the last one.
-/// Under load rounds grow by themselves, so one grain call carries many requests' events for a key
-/// (a hundred-event request touches ~200 grains; a round of 50,000 events touches ~11,000, not 100,000).
-/// Rounds run one at a time, so each key sees its events in the order they were stored.
+/// Under load rounds grow by themselves, so one grain call carries many requests' events for a key; user
+/// activity of events that name their account is aggregated across rounds and handed over about once a
+/// second (<see cref="DispatchOptions.UserFlushInterval"/>). Rounds run one at a time, so each key sees its
+/// events in the order they were stored.
 /// </summary>
 public sealed partial class EventDispatcher(
     EventRouter router,
@@ -20,9 +22,12 @@ public sealed partial class EventDispatcher(
     private readonly DispatchOptions _options = options.Value;
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _work = new(0);
+    private readonly UserActivityBuffer _held = new();
     private List<IngestEvent> _pending = [];
     private long _enqueued;
+    private long _roundsApplied;
     private long _applied;
+    private bool _flushRequested;
     private TaskCompletionSource _progress = NewSignal();
 
     /// <summary>Events stored but not yet handed to their grains.</summary>
@@ -31,7 +36,7 @@ public sealed partial class EventDispatcher(
         get { lock (_gate) { return _pending.Count; } }
     }
 
-    /// <summary>Events handed to grains whose calls failed (they stay in the log).</summary>
+    /// <summary>Events whose grain calls failed (they stay in the log).</summary>
     public long Failed { get; private set; }
 
     /// <summary>
@@ -40,7 +45,7 @@ public sealed partial class EventDispatcher(
     /// </summary>
     public async ValueTask<bool> WaitForRoomAsync(CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + _options.MaxQueueWait;
+        var deadline = Stopwatch.GetTimestamp() + (long)(_options.MaxQueueWait.TotalSeconds * Stopwatch.Frequency);
         while (true)
         {
             Task progress;
@@ -54,44 +59,49 @@ public sealed partial class EventDispatcher(
                 progress = _progress.Task;
             }
 
-            var left = deadline - DateTime.UtcNow;
-            if (left <= TimeSpan.Zero)
+            if (!await WaitForProgressAsync(progress, deadline, cancellationToken))
             {
                 return false;
             }
-
-            await Task.WhenAny(progress, Task.Delay(left, cancellationToken));
-            cancellationToken.ThrowIfCancellationRequested();
         }
     }
 
-    /// <summary>Queues stored events for their grains; returns the sequence number a read can wait for.</summary>
-    public long Enqueue(IReadOnlyList<IngestEvent> events)
+    /// <summary>Queues stored events for their grains.</summary>
+    public void Enqueue(IReadOnlyList<IngestEvent> events)
     {
         if (events.Count == 0)
         {
-            return Interlocked.Read(ref _enqueued);
+            return;
         }
 
-        long sequence;
         lock (_gate)
         {
             _pending.AddRange(events);
-            sequence = _enqueued += events.Count;
+            _enqueued += events.Count;
         }
 
         _work.Release();
-        return sequence;
     }
 
     /// <summary>
-    /// Waits until every event queued before this call has been applied, so an ops read sees the writes
-    /// acknowledged before it. Returns false if that took longer than <paramref name="timeout"/>.
+    /// Waits until every event queued before this call has been applied to all its grains (held user
+    /// activity is flushed for it), so an ops read sees the writes acknowledged before it. Returns false if
+    /// that took longer than <paramref name="timeout"/>.
     /// </summary>
     public async Task<bool> WaitForAppliedAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var target = Interlocked.Read(ref _enqueued);
-        var deadline = DateTime.UtcNow + timeout;
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        long target;
+        lock (_gate)
+        {
+            target = _enqueued;
+            if (_applied < target)
+            {
+                _flushRequested = true;
+            }
+        }
+
+        _work.Release();
         while (true)
         {
             Task progress;
@@ -105,24 +115,22 @@ public sealed partial class EventDispatcher(
                 progress = _progress.Task;
             }
 
-            var left = deadline - DateTime.UtcNow;
-            if (left <= TimeSpan.Zero)
+            if (!await WaitForProgressAsync(progress, deadline, cancellationToken))
             {
                 return false;
             }
-
-            await Task.WhenAny(progress, Task.Delay(left, cancellationToken));
-            cancellationToken.ThrowIfCancellationRequested();
         }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        while (true)
+        var nextFlush = Stopwatch.GetTimestamp();
+        while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await _work.WaitAsync(stoppingToken);
+                var wait = _held.Users == 0 ? Timeout.InfiniteTimeSpan : Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), nextFlush);
+                await _work.WaitAsync(wait < TimeSpan.Zero ? TimeSpan.Zero : wait, stoppingToken);
             }
             catch (OperationCanceledException)
             {
@@ -130,10 +138,24 @@ public sealed partial class EventDispatcher(
             }
 
             await RunRoundsAsync();
+
+            bool requested;
+            lock (_gate)
+            {
+                requested = _flushRequested;
+                _flushRequested = false;
+            }
+
+            if (_held.Users == 0 || requested || _held.Events >= _options.MaxHeldUserEvents || Stopwatch.GetTimestamp() >= nextFlush)
+            {
+                await FlushUsersAsync();
+                nextFlush = Stopwatch.GetTimestamp() + (long)(_options.UserFlushInterval.TotalSeconds * Stopwatch.Frequency);
+            }
         }
 
         // Shutting down: apply what was acknowledged before the silo stops (it stops after this service).
         await RunRoundsAsync();
+        await FlushUsersAsync();
     }
 
     private async Task RunRoundsAsync()
@@ -142,7 +164,7 @@ public sealed partial class EventDispatcher(
         {
             try
             {
-                await router.RouteAsync(round);
+                await router.RouteAsync(round, _held);
             }
             catch (Exception ex)
             {
@@ -151,16 +173,52 @@ public sealed partial class EventDispatcher(
                 LogRoundFailed(logger, ex, round.Count);
             }
 
-            TaskCompletionSource progressed;
             lock (_gate)
             {
-                _applied += round.Count;
-                progressed = _progress;
-                _progress = NewSignal();
+                _roundsApplied += round.Count;
             }
 
-            progressed.TrySetResult();
+            if (_held.Users == 0)
+            {
+                Progress(_roundsApplied);
+            }
         }
+    }
+
+    private async Task FlushUsersAsync()
+    {
+        long through;
+        lock (_gate)
+        {
+            through = _roundsApplied;
+        }
+
+        if (_held.Users > 0)
+        {
+            try
+            {
+                await router.FlushAsync(_held);
+            }
+            catch (Exception ex)
+            {
+                LogFlushFailed(logger, ex);
+            }
+        }
+
+        Progress(through);
+    }
+
+    private void Progress(long appliedThrough)
+    {
+        TaskCompletionSource progressed;
+        lock (_gate)
+        {
+            _applied = Math.Max(_applied, appliedThrough);
+            progressed = _progress;
+            _progress = NewSignal();
+        }
+
+        progressed.TrySetResult();
     }
 
     private List<IngestEvent> TakeRound()
@@ -180,8 +238,24 @@ public sealed partial class EventDispatcher(
         }
     }
 
+    private static async Task<bool> WaitForProgressAsync(Task progress, long deadline, CancellationToken cancellationToken)
+    {
+        var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+        if (left <= TimeSpan.Zero)
+        {
+            return false;
+        }
+
+        await Task.WhenAny(progress, Task.Delay(left, cancellationToken));
+        cancellationToken.ThrowIfCancellationRequested();
+        return true;
+    }
+
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Applying a round of {Count} stored events to their grains failed")]
     private static partial void LogRoundFailed(ILogger logger, Exception ex, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Handing held user activity to the user grains failed")]
+    private static partial void LogFlushFailed(ILogger logger, Exception ex);
 }

@@ -26,11 +26,10 @@ public sealed partial class AccountGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_workspace, _accountId) = GrainKeys.Parse(this.GetPrimaryKeyString());
-        _flusher.Start(this, state);
         return Task.CompletedTask;
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => _flusher.FlushAsync(state);
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => _flusher.FlushAsync(state, reason);
 
     public async Task ApplyAsync(EventBatch batch)
     {

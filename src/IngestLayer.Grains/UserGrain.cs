@@ -13,17 +13,16 @@ public sealed class UserGrain(
 {
     private readonly StateFlusher _flusher = new();
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        _flusher.Start(this, state);
-        return Task.CompletedTask;
-    }
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => _flusher.FlushAsync(state, reason);
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => _flusher.FlushAsync(state);
-
-    public Task<string?[]> ApplyAsync(EventBatch batch)
+    public Task<string?[]> ApplyAsync(UserActivity? earlier, EventBatch batch)
     {
         var now = time.GetUtcNow();
+        if (earlier is not null)
+        {
+            state.State.Apply(earlier, now);
+        }
+
         var accounts = new string?[batch.Events.Length];
         for (var i = 0; i < accounts.Length; i++)
         {
@@ -32,6 +31,13 @@ public sealed class UserGrain(
 
         _flusher.MarkDirty();
         return Task.FromResult(accounts);
+    }
+
+    public Task ApplyActivityAsync(UserActivity activity)
+    {
+        state.State.Apply(activity, time.GetUtcNow());
+        _flusher.MarkDirty();
+        return Task.CompletedTask;
     }
 
     public Task<UserSnapshot?> GetSnapshotAsync()

@@ -3,7 +3,7 @@ using IngestLayer.Grains.Counters;
 
 namespace IngestLayer.Grains;
 
-/// <summary>Everything a user grain knows, folded from its events with <see cref="Apply"/>.</summary>
+/// <summary>Everything a user grain knows, folded from its events and aggregated activity.</summary>
 [GenerateSerializer, Alias("IngestLayer.UserState")]
 public sealed class UserState
 {
@@ -60,6 +60,32 @@ public sealed class UserState
         }
 
         return e.AccountId ?? CurrentAccount;
+    }
+
+    /// <summary>Folds in activity the gateway aggregated (see <see cref="UserActivity"/>).</summary>
+    public void Apply(UserActivity activity, DateTimeOffset now)
+    {
+        EventsApplied += activity.Events;
+        foreach (var account in activity.Accounts)
+        {
+            JoinAccount(account);
+        }
+
+        foreach (var u in activity.Usage)
+        {
+            var at = DateTimeOffset.FromUnixTimeSeconds(u.Minute * 60);
+            Events.Add(u.Name, at, u.Events, now);
+            if (u.Feature is not null)
+            {
+                Features.Add(u.Feature, at, u.Uses, now);
+            }
+        }
+
+        if (activity.Events > 0)
+        {
+            FirstSeen = FirstSeen is { } first && first <= activity.FirstSeen ? first : activity.FirstSeen;
+            LastSeen = LastSeen is { } last && last >= activity.LastSeen ? last : activity.LastSeen;
+        }
     }
 
     private void JoinAccount(string accountId)

@@ -32,7 +32,7 @@ internal sealed class BatchWriter(LoadOptions options)
                 w.WriteString("user_id", "user-" + user);
                 w.WriteString("account_id", "acct-" + account);
                 w.WriteString("message_id", "lg-" + Interlocked.Increment(ref _sequence));
-                w.WriteString("timestamp", DateTimeOffset.UtcNow.AddSeconds(-random.Next(600)));
+                w.WriteString("timestamp", DateTimeOffset.UtcNow.AddSeconds(-random.Next(30))); // SDKs flush every few seconds
                 w.WriteStartObject("properties");
                 if (roll < 70)
                 {

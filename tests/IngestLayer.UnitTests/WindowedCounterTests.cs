@@ -1,3 +1,4 @@
+using IngestLayer.Contracts;
 using IngestLayer.Grains.Counters;
 
 namespace IngestLayer.UnitTests;
@@ -125,5 +126,37 @@ public class WindowedCounterTests
 
         Assert.Equal(7, counter.Days(Noon, 7));
         Assert.Equal(21, counter.Days(Noon, 7, daysAgo: 7));
+    }
+
+    [Fact]
+    public void agrees_with_a_naive_count_of_every_event_under_random_late_and_early_times()
+    {
+        var random = new Random(20261123);
+        var counter = new WindowedCounter();
+        var events = new List<(long At, int Count)>();
+        var now = Noon;
+        for (var step = 0; step < 4000; step++)
+        {
+            now = now.AddSeconds(random.Next(0, 900));
+            var at = now.AddSeconds(-(random.Next(4) == 0 ? random.Next(0, 60 * 86400) : random.Next(0, 7200)) + random.Next(0, 120));
+            var count = random.Next(1, 5);
+            counter.Add(at, count, now);
+            events.Add(((at > now ? now : at).ToUnixTimeSeconds(), count));
+
+            if (step % 97 == 0)
+            {
+                var s = now.ToUnixTimeSeconds();
+                long Expected(Func<long, int> bucket, int width) =>
+                    events.Where(e => bucket(e.At) > bucket(s) - width && bucket(e.At) <= bucket(s)).Sum(e => (long)e.Count);
+                var expected = new WindowCounts(
+                    Expected(x => WindowedCounter.Minute(x), 60),
+                    Expected(x => WindowedCounter.Hour(x), 24),
+                    Expected(x => WindowedCounter.Day(x), 7),
+                    Expected(x => WindowedCounter.Day(x), 28));
+                Assert.Equal(expected, counter.Counts(now));
+            }
+        }
+
+        Assert.Equal(events.Sum(e => (long)e.Count), counter.Total);
     }
 }

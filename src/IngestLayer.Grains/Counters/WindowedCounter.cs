@@ -3,10 +3,12 @@ using IngestLayer.Contracts;
 namespace IngestLayer.Grains.Counters;
 
 /// <summary>
-/// Exact counts of one key over the standard windows, bucketed by event time: 60 one-minute, 48 one-hour
-/// and 56 one-day buckets. Each tier is one lazily allocated <c>int[]</c> of (bucket number, count) pairs;
-/// a slot remembers which absolute bucket it holds, so roll-over needs no sweeping and a late event lands in
-/// its own bucket or, when older than the tier spans, is left out of that tier only.
+/// Exact counts of one key over the standard windows, bucketed by event time in three tiers: minutes
+/// (last 60), hours (last 48) and days (last 56). Each tier is a lazily allocated <c>int[]</c> of
+/// (bucket number, count) pairs holding only non-empty buckets, sorted by bucket: a user active in a few
+/// minutes of the day costs a few dozen bytes, a busy account key at most the tier's full span. Buckets
+/// that fall out of a tier's span are dropped on the next add, so roll-over needs no sweeping, and a late
+/// event lands in its own bucket or, when older than a tier spans, is left out of that tier only.
 /// </summary>
 [GenerateSerializer, Alias("IngestLayer.WindowedCounter")]
 public sealed class WindowedCounter
@@ -19,13 +21,18 @@ public sealed class WindowedCounter
     [Id(1)] private int[]? _hours;
     [Id(2)] private int[]? _days;
     [Id(3)] private long _total;
+    [Id(4)] private byte _minuteCount;
+    [Id(5)] private byte _hourCount;
+    [Id(6)] private byte _dayCount;
 
     /// <summary>Every count ever added, whatever its age.</summary>
     public long Total => _total;
 
+    public bool IsEmpty => _total == 0;
+
     /// <summary>
     /// Adds <paramref name="count"/> at event time <paramref name="at"/>. An event time after
-    /// <paramref name="now"/> is counted as now, so a clock-skewed client cannot overwrite current buckets.
+    /// <paramref name="now"/> is counted as now, so a clock-skewed client cannot count into the future.
     /// </summary>
     public void Add(DateTimeOffset at, int count, DateTimeOffset now)
     {
@@ -42,9 +49,9 @@ public sealed class WindowedCounter
         var seconds = at.ToUnixTimeSeconds();
         var nowSeconds = now.ToUnixTimeSeconds();
         _total += count;
-        AddToTier(ref _minutes, MinuteSlots, Minute(seconds), Minute(nowSeconds), count);
-        AddToTier(ref _hours, HourSlots, Hour(seconds), Hour(nowSeconds), count);
-        AddToTier(ref _days, DaySlots, Day(seconds), Day(nowSeconds), count);
+        AddToTier(ref _minutes, ref _minuteCount, MinuteSlots, Minute(seconds), Minute(nowSeconds), count);
+        AddToTier(ref _hours, ref _hourCount, HourSlots, Hour(seconds), Hour(nowSeconds), count);
+        AddToTier(ref _days, ref _dayCount, DaySlots, Day(seconds), Day(nowSeconds), count);
     }
 
     /// <summary>Counts for the last 60 minutes, 24 hours, 7 days and 28 days, each including the current bucket.</summary>
@@ -52,21 +59,22 @@ public sealed class WindowedCounter
     {
         var s = now.ToUnixTimeSeconds();
         return new WindowCounts(
-            Sum(_minutes, MinuteSlots, Minute(s), 60),
-            Sum(_hours, HourSlots, Hour(s), 24),
-            Sum(_days, DaySlots, Day(s), 7),
-            Sum(_days, DaySlots, Day(s), 28));
+            Sum(_minutes, _minuteCount, Minute(s), 60),
+            Sum(_hours, _hourCount, Hour(s), 24),
+            Sum(_days, _dayCount, Day(s), 7),
+            Sum(_days, _dayCount, Day(s), 28));
     }
 
     /// <summary>Count over the last <paramref name="hours"/> hour buckets ending with the current one (at most 48).</summary>
-    public long LastHours(DateTimeOffset now, int hours) => Sum(_hours, HourSlots, Hour(now.ToUnixTimeSeconds()), Math.Min(hours, HourSlots));
+    public long LastHours(DateTimeOffset now, int hours) =>
+        Sum(_hours, _hourCount, Hour(now.ToUnixTimeSeconds()), Math.Min(hours, HourSlots));
 
     /// <summary>Count over <paramref name="days"/> day buckets ending <paramref name="daysAgo"/> days before today (at most 56 back).</summary>
-    public long Days(DateTimeOffset now, int days, int daysAgo = 0) =>
-        Sum(_days, DaySlots, Day(now.ToUnixTimeSeconds()) - daysAgo, Math.Min(days, DaySlots - daysAgo), Day(now.ToUnixTimeSeconds()) - DaySlots);
-
-    /// <summary>Whether any bucket has been allocated; an empty counter costs one small object.</summary>
-    public bool IsEmpty => _total == 0;
+    public long Days(DateTimeOffset now, int days, int daysAgo = 0)
+    {
+        var today = Day(now.ToUnixTimeSeconds());
+        return Sum(_days, _dayCount, today - daysAgo, Math.Min(days, DaySlots - daysAgo), today - DaySlots);
+    }
 
     internal static int Minute(long unixSeconds) => (int)Math.Floor(unixSeconds / 60.0);
 
@@ -74,45 +82,71 @@ public sealed class WindowedCounter
 
     internal static int Day(long unixSeconds) => (int)Math.Floor(unixSeconds / 86400.0);
 
-    private static void AddToTier(ref int[]? ring, int slots, int bucket, int nowBucket, int count)
+    private static void AddToTier(ref int[]? pairs, ref byte used, int slots, int bucket, int nowBucket, int count)
     {
-        if (bucket <= nowBucket - slots)
+        var floor = nowBucket - slots;
+        if (bucket <= floor)
         {
             return; // older than this tier reaches
         }
 
-        ring ??= new int[slots * 2];
-        var i = (int)((uint)bucket % (uint)slots) * 2;
-        if (ring[i] != bucket)
+        // Drop buckets that have left the span (they are at the front: pairs are sorted by bucket).
+        var n = (int)used;
+        var expired = 0;
+        while (expired < n && pairs![expired * 2] <= floor)
         {
-            if (ring[i] > bucket && ring[i + 1] != 0)
-            {
-                return; // the slot holds a newer bucket (only if the clock went backwards)
-            }
-
-            ring[i] = bucket;
-            ring[i + 1] = 0;
+            expired++;
         }
 
-        ring[i + 1] = (int)Math.Min((long)ring[i + 1] + count, int.MaxValue);
+        if (expired > 0)
+        {
+            Array.Copy(pairs!, expired * 2, pairs!, 0, (n - expired) * 2);
+            n -= expired;
+        }
+
+        // Most events belong to the newest bucket, so search from the end.
+        var i = n - 1;
+        while (i >= 0 && pairs![i * 2] > bucket)
+        {
+            i--;
+        }
+
+        if (i >= 0 && pairs![i * 2] == bucket)
+        {
+            pairs[i * 2 + 1] = (int)Math.Min((long)pairs[i * 2 + 1] + count, int.MaxValue);
+            used = (byte)n;
+            return;
+        }
+
+        // Insert a new bucket after i. Every kept bucket lies in (floor, nowBucket], so n < slots here.
+        if (pairs is null || pairs.Length < (n + 1) * 2)
+        {
+            Array.Resize(ref pairs, Math.Min(slots, Math.Max(4, n * 2)) * 2);
+        }
+
+        var at = (i + 1) * 2;
+        Array.Copy(pairs, at, pairs, at + 2, (n - i - 1) * 2);
+        pairs[at] = bucket;
+        pairs[at + 1] = Math.Min(count, int.MaxValue);
+        used = (byte)(n + 1);
     }
 
-    // Sums the buckets (last - width, last], ignoring any bucket at or before floor.
-    private static long Sum(int[]? ring, int slots, int last, int width, int floor = int.MinValue)
+    // Sums the buckets in (last - width, last], ignoring any at or before floor.
+    private static long Sum(int[]? pairs, byte used, int last, int width, int floor = int.MinValue)
     {
-        if (ring is null || width <= 0)
+        if (pairs is null || width <= 0)
         {
             return 0;
         }
 
         var first = Math.Max(last - width, floor);
         long sum = 0;
-        for (var i = 0; i < ring.Length; i += 2)
+        for (var i = 0; i < used; i++)
         {
-            var bucket = ring[i];
+            var bucket = pairs[i * 2];
             if (bucket > first && bucket <= last)
             {
-                sum += ring[i + 1];
+                sum += pairs[i * 2 + 1];
             }
         }
 
