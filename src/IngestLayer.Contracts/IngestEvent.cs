@@ -2,7 +2,7 @@ namespace IngestLayer.Contracts;
 
 /// <summary>
 /// The one canonical record every ingestion format is normalised into. It is what the event log
-/// stores and what grains apply; <see cref="PropertiesJson"/> keeps the caller's properties whole.
+/// stores and what grains apply; <see cref="Properties"/> keeps the caller's properties whole.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("IngestLayer.IngestEvent")]
 public sealed record IngestEvent
@@ -30,12 +30,17 @@ public sealed record IngestEvent
     [Id(12)] public string? Plan { get; init; }
     /// <summary>String-valued traits of identify and group calls (email, name, plan, owner, slack_channel, ...).</summary>
     [Id(13)] public IReadOnlyDictionary<string, string>? Traits { get; init; }
-    /// <summary>The event's properties (or traits) as the caller sent them.</summary>
-    [Id(14)] public string PropertiesJson { get; init; } = "{}";
+    /// <summary>The event's properties (or traits) as the caller sent them: raw UTF-8 JSON, an object.</summary>
+    [Id(14)] public ReadOnlyMemory<byte> Properties { get; init; } = EmptyObject;
     /// <summary>Alias calls: the id being merged into <see cref="UserId"/>.</summary>
     [Id(15)] public string? PreviousId { get; init; }
     /// <summary>Position in a durable event log, assigned on append (0 before, and in the embedded in-memory log).</summary>
     [Id(16)] public long Position { get; init; }
+
+    private static readonly ReadOnlyMemory<byte> EmptyObject = "{}"u8.ToArray();
+
+    /// <summary>The properties as JSON text.</summary>
+    public string PropertiesJson => System.Text.Encoding.UTF8.GetString(Properties.Span);
 
     /// <summary>The user grain this event belongs to: the user id, else the anonymous id.</summary>
     public string UserKey => UserId ?? "anon:" + AnonymousId;

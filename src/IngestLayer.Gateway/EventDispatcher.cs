@@ -173,15 +173,14 @@ public sealed partial class EventDispatcher(
                 LogRoundFailed(logger, ex, round.Count);
             }
 
+            long through;
             lock (_gate)
             {
-                _roundsApplied += round.Count;
+                through = _roundsApplied += round.Count;
             }
 
-            if (_held.Users == 0)
-            {
-                Progress(_roundsApplied);
-            }
+            // Always signal: requests waiting for room care that the queue shrank, not about held user activity.
+            Progress(_held.Users == 0 ? through : 0);
         }
     }
 

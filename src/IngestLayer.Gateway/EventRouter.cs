@@ -32,22 +32,18 @@ public sealed class EventRouter(IGrainFactory grains)
         }
 
         // Users whose every event this round names its account can be held back; the others are called now.
-        var byUser = new Dictionary<(string Workspace, string User), UserRound>();
+        var byUser = new WorkspaceMap<UserRound>();
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
-            var key = (e.Workspace, e.UserKey);
-            if (!byUser.TryGetValue(key, out var round))
-            {
-                byUser[key] = round = new UserRound();
-            }
-
+            ref var round = ref byUser.GetValueRefOrAddDefault(e.Workspace, e.UserKey, out _);
+            round ??= new UserRound();
             round.Indexes.Add(i);
             round.Call |= held is null || !e.IsActivity || e.AccountId is null;
         }
 
         var calls = new List<(UserRound Round, Task<string?[]> Answer)>();
-        foreach (var (key, round) in byUser)
+        foreach (var (workspace, user, round) in byUser.All())
         {
             if (round.Call)
             {
@@ -57,13 +53,13 @@ public sealed class EventRouter(IGrainFactory grains)
                     batch[j] = events[round.Indexes[j]];
                 }
 
-                calls.Add((round, User(key).ApplyAsync(held?.Take(key), new EventBatch(batch))));
+                calls.Add((round, User(workspace, user).ApplyAsync(held?.Take(workspace, user), new EventBatch(batch))));
             }
             else
             {
                 foreach (var i in round.Indexes)
                 {
-                    held!.Add(key, events[i]);
+                    held!.Add(events[i]);
                 }
             }
         }
@@ -71,38 +67,33 @@ public sealed class EventRouter(IGrainFactory grains)
         await Task.WhenAll(calls.Select(c => c.Answer));
 
         // Resolved accounts, in event order, for the account stage.
-        var resolved = new string?[events.Count];
+        var resolved = calls.Count == 0 ? null : new string?[events.Count];
         foreach (var (round, answer) in calls)
         {
             var accounts = answer.Result;
             for (var j = 0; j < round.Indexes.Count; j++)
             {
-                resolved[round.Indexes[j]] = accounts[j];
+                resolved![round.Indexes[j]] = accounts[j];
             }
         }
 
-        var byAccount = new Dictionary<(string Workspace, string Account), List<IngestEvent>>();
+        var byAccount = new WorkspaceMap<List<IngestEvent>>();
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
-            if ((e.AccountId ?? resolved[i]) is not { } accountId || !(e.IsActivity || e.Kind == EventKind.Group))
+            if ((e.AccountId ?? resolved?[i]) is not { } accountId || !(e.IsActivity || e.Kind == EventKind.Group))
             {
                 continue;
             }
 
-            var key = (e.Workspace, accountId);
-            if (!byAccount.TryGetValue(key, out var list))
-            {
-                byAccount[key] = list = [];
-            }
-
-            list.Add(e.AccountId == accountId ? e : e with { AccountId = accountId });
+            ref var list = ref byAccount.GetValueRefOrAddDefault(e.Workspace, accountId, out _);
+            (list ??= []).Add(e.AccountId == accountId ? e : e with { AccountId = accountId });
         }
 
         var accountCalls = new List<Task>(byAccount.Count);
-        foreach (var (key, list) in byAccount)
+        foreach (var (workspace, account, list) in byAccount.All())
         {
-            accountCalls.Add(Account(key).ApplyAsync(new EventBatch([.. list])));
+            accountCalls.Add(Account(workspace, account).ApplyAsync(new EventBatch([.. list])));
         }
 
         await Task.WhenAll(accountCalls);
@@ -112,27 +103,27 @@ public sealed class EventRouter(IGrainFactory grains)
     public async Task FlushAsync(UserActivityBuffer held)
     {
         var all = held.TakeAll();
-        await Task.WhenAll(all.Select(u => User(u.User).ApplyActivityAsync(u.Activity)));
+        await Task.WhenAll(all.Select(u => User(u.Workspace, u.User).ApplyActivityAsync(u.Activity)));
     }
 
-    private IUserGrain User((string Workspace, string User) key)
+    private IUserGrain User(string workspace, string user)
     {
         if (_users.Count > MaxCachedReferences)
         {
             _users.Clear();
         }
 
-        return _users.GetOrAdd(key, static (k, g) => g.GetGrain<IUserGrain>(GrainKeys.User(k.Item1, k.Item2)), grains);
+        return _users.GetOrAdd((workspace, user), static (k, g) => g.GetGrain<IUserGrain>(GrainKeys.User(k.Item1, k.Item2)), grains);
     }
 
-    private IAccountGrain Account((string Workspace, string Account) key)
+    private IAccountGrain Account(string workspace, string account)
     {
         if (_accounts.Count > MaxCachedReferences)
         {
             _accounts.Clear();
         }
 
-        return _accounts.GetOrAdd(key, static (k, g) => g.GetGrain<IAccountGrain>(GrainKeys.Account(k.Item1, k.Item2)), grains);
+        return _accounts.GetOrAdd((workspace, account), static (k, g) => g.GetGrain<IAccountGrain>(GrainKeys.Account(k.Item1, k.Item2)), grains);
     }
 
     private sealed class UserRound

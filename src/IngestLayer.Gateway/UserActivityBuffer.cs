@@ -10,7 +10,7 @@ namespace IngestLayer.Gateway;
 /// </summary>
 public sealed class UserActivityBuffer
 {
-    private readonly Dictionary<(string Workspace, string User), Builder> _users = [];
+    private readonly WorkspaceMap<Builder> _users = new();
 
     /// <summary>Users with activity not yet handed to their grains.</summary>
     public int Users => _users.Count;
@@ -18,21 +18,17 @@ public sealed class UserActivityBuffer
     /// <summary>Events held back.</summary>
     public long Events { get; private set; }
 
-    public void Add((string Workspace, string User) user, IngestEvent e)
+    public void Add(IngestEvent e)
     {
-        if (!_users.TryGetValue(user, out var builder))
-        {
-            _users[user] = builder = new Builder();
-        }
-
-        builder.Add(e);
+        ref var builder = ref _users.GetValueRefOrAddDefault(e.Workspace, e.UserKey, out _);
+        (builder ??= new Builder()).Add(e);
         Events++;
     }
 
     /// <summary>Takes one user's held activity, so it can be applied before that user's newer events.</summary>
-    public UserActivity? Take((string Workspace, string User) user)
+    public UserActivity? Take(string workspace, string user)
     {
-        if (!_users.Remove(user, out var builder))
+        if (!_users.Remove(workspace, user, out var builder))
         {
             return null;
         }
@@ -42,12 +38,12 @@ public sealed class UserActivityBuffer
     }
 
     /// <summary>Takes everything held.</summary>
-    public List<((string Workspace, string User) User, UserActivity Activity)> TakeAll()
+    public List<(string Workspace, string User, UserActivity Activity)> TakeAll()
     {
-        var all = new List<((string, string), UserActivity)>(_users.Count);
-        foreach (var (user, builder) in _users)
+        var all = new List<(string, string, UserActivity)>(_users.Count);
+        foreach (var (workspace, user, builder) in _users.All())
         {
-            all.Add((user, builder.Build()));
+            all.Add((workspace, user, builder.Build()));
         }
 
         _users.Clear();

@@ -1,4 +1,5 @@
 using IngestLayer.Contracts;
+using IngestLayer.Grains.Counters;
 using IngestLayer.Grains.Signals;
 using IngestLayer.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,9 +39,10 @@ public sealed partial class AccountGrain(
         AccountSignals.Rearm(s, _signals, now);
 
         var triggers = new Dictionary<string, IngestEvent>(StringComparer.Ordinal);
+        var nowBuckets = TimeBuckets.Of(now);
         foreach (var e in batch.Events)
         {
-            s.Apply(e, now);
+            s.Apply(e, nowBuckets);
             if (_signals.IsPaidFeature(e.Feature) || (e.Kind == EventKind.Group && e.Traits?.ContainsKey("plan") == true))
             {
                 triggers[SignalNames.PaidFeatureOnFreePlan] = e;

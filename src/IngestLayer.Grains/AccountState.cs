@@ -5,7 +5,7 @@ using IngestLayer.Grains.Signals;
 
 namespace IngestLayer.Grains;
 
-/// <summary>Everything an account grain knows, folded from its events with <see cref="Apply"/>.</summary>
+/// <summary>Everything an account grain knows, folded from its events.</summary>
 [GenerateSerializer, Alias("IngestLayer.AccountState")]
 public sealed class AccountState
 {
@@ -41,7 +41,10 @@ public sealed class AccountState
     }
 
     /// <summary>Folds one event attributed to this account into the state.</summary>
-    public void Apply(IngestEvent e, DateTimeOffset now)
+    public void Apply(IngestEvent e, DateTimeOffset now) => Apply(e, TimeBuckets.Of(now));
+
+    /// <inheritdoc cref="Apply(IngestEvent, DateTimeOffset)"/>
+    public void Apply(IngestEvent e, TimeBuckets now)
     {
         Known = true;
         EventsApplied++;
@@ -63,14 +66,17 @@ public sealed class AccountState
 
         FirstSeen = FirstSeen is { } first && first <= e.Timestamp ? first : e.Timestamp;
         LastSeen = LastSeen is { } last && last >= e.Timestamp ? last : e.Timestamp;
-        Events.Add(e.Name, e.Timestamp, 1, now);
+        var at = TimeBuckets.Of(e.Timestamp);
+        Events.Add(e.Name, at, 1, now);
         if (e.Feature is not null)
         {
-            Features.Add(e.Feature, e.Timestamp, e.Count, now);
+            Features.Add(e.Feature, at, e.Count, now);
         }
 
-        ActiveUsers.MarkActive(e.UserKey, e.Timestamp, now);
-        Members.Add(e.UserKey);
+        if (ActiveUsers.MarkActive(e.UserKey, at, now))
+        {
+            Members.Add(e.UserKey); // a user already tracked as active is already a member
+        }
         if (!string.IsNullOrWhiteSpace(e.Plan))
         {
             Plan = e.Plan;
@@ -138,11 +144,16 @@ public sealed class BillingState
     public void Apply(IngestEvent e)
     {
         var name = e.Name;
+        if (!MaybeBilling(name))
+        {
+            return;
+        }
+
         if (Is(name, BillingEvents.InvoicePaymentFailed))
         {
             Status = BillingStatus.PaymentFailed;
             LastPaymentFailedAt = e.Timestamp;
-            LastFailedAmount = ReadAmount(e.PropertiesJson);
+            LastFailedAmount = ReadAmount(e.Properties);
         }
         else if (Is(name, BillingEvents.SubscriptionPaid) || Is(name, BillingEvents.InvoicePaid) || Is(name, BillingEvents.ProductActivated))
         {
@@ -177,10 +188,13 @@ public sealed class BillingState
         CancelledAt = CancelledAt,
     };
 
+    // Every billing event name starts with "billing" or "hit billing"; most events are not billing events.
+    private static bool MaybeBilling(string name) => name.Length >= 17 && (name[0] | 0x20) is 'b' or 'h';
+
     private static bool Is(string name, string billingEvent) => string.Equals(name, billingEvent, StringComparison.OrdinalIgnoreCase);
 
     // Only billing failures are parsed, so the per-event hot path never parses properties.
-    private static string? ReadAmount(string propertiesJson)
+    private static string? ReadAmount(ReadOnlyMemory<byte> propertiesJson)
     {
         try
         {

@@ -53,10 +53,12 @@ public sealed class UserState
 
         FirstSeen = FirstSeen is { } first && first <= e.Timestamp ? first : e.Timestamp;
         LastSeen = LastSeen is { } last && last >= e.Timestamp ? last : e.Timestamp;
-        Events.Add(e.Name, e.Timestamp, 1, now);
+        var at = TimeBuckets.Of(e.Timestamp);
+        var nowBuckets = TimeBuckets.Of(now);
+        Events.Add(e.Name, at, 1, nowBuckets);
         if (e.Feature is not null)
         {
-            Features.Add(e.Feature, e.Timestamp, e.Count, now);
+            Features.Add(e.Feature, at, e.Count, nowBuckets);
         }
 
         return e.AccountId ?? CurrentAccount;
@@ -71,13 +73,14 @@ public sealed class UserState
             JoinAccount(account);
         }
 
+        var nowBuckets = TimeBuckets.Of(now);
         foreach (var u in activity.Usage)
         {
-            var at = DateTimeOffset.FromUnixTimeSeconds(u.Minute * 60);
-            Events.Add(u.Name, at, u.Events, now);
+            var at = TimeBuckets.Of(DateTimeOffset.FromUnixTimeSeconds(u.Minute * 60));
+            Events.Add(u.Name, at, u.Events, nowBuckets);
             if (u.Feature is not null)
             {
-                Features.Add(u.Feature, at, u.Uses, now);
+                Features.Add(u.Feature, at, u.Uses, nowBuckets);
             }
         }
 

@@ -11,10 +11,6 @@ public sealed class EmbeddedOptions
     [Range(1_000, 50_000_000)]
     public int EventLogCapacity { get; set; } = 1_000_000;
 
-    /// <summary>How many of the most recent events the in-memory log keeps whole, for inspection.</summary>
-    [Range(1, 1_000_000)]
-    public int RecentEventCapacity { get; set; } = 10_000;
-
     /// <summary>How many alerts the in-memory outbox keeps for the ops API once delivered.</summary>
     [Range(100, 1_000_000)]
     public int AlertHistoryCapacity { get; set; } = 10_000;

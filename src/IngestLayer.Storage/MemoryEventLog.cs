@@ -6,25 +6,23 @@ using Microsoft.Extensions.Options;
 namespace IngestLayer.Storage;
 
 /// <summary>
-/// The embedded mode's event log. It deduplicates (source, message id) over the last
-/// <see cref="EmbeddedOptions.EventLogCapacity"/> events and keeps the most recent
-/// <see cref="EmbeddedOptions.RecentEventCapacity"/> events for inspection. Dedupe keys are 128-bit
-/// hashes in a ring, so a million-event window retains no per-event objects for the GC to trace.
-/// Nothing survives a restart: durable mode keeps every event in PostgreSQL.
+/// The embedded mode's event log: it counts what was stored and deduplicates (source, message id) over the
+/// last <see cref="EmbeddedOptions.EventLogCapacity"/> events. It keeps no event bodies: retaining them
+/// would make the GC trace millions of objects, and nothing reads them back in embedded mode. Dedupe keys
+/// are 64-bit hashes in a ring, so the window costs two flat arrays. Durable mode keeps every event whole
+/// in PostgreSQL.
 /// </summary>
 public sealed class MemoryEventLog : IEventLog
 {
-    private readonly UInt128[] _window;
-    private readonly HashSet<UInt128> _seen;
-    private readonly IngestEvent[] _recent;
+    private readonly ulong[] _window;
+    private readonly HashSet<ulong> _seen;
     private readonly Lock _gate = new();
     private long _count;
 
     public MemoryEventLog(IOptions<EmbeddedOptions> options)
     {
-        _window = new UInt128[options.Value.EventLogCapacity];
-        _seen = new HashSet<UInt128>(options.Value.EventLogCapacity);
-        _recent = new IngestEvent[options.Value.RecentEventCapacity];
+        _window = new ulong[options.Value.EventLogCapacity];
+        _seen = new HashSet<ulong>(options.Value.EventLogCapacity);
     }
 
     /// <summary>Events stored since start-up (duplicates excluded).</summary>
@@ -36,7 +34,7 @@ public sealed class MemoryEventLog : IEventLog
     public ValueTask<IReadOnlyList<IngestEvent>> AppendAsync(IReadOnlyList<IngestEvent> events, CancellationToken cancellationToken)
     {
         // Hash outside the lock: it is most of the per-event work.
-        var keys = new UInt128[events.Count];
+        var keys = new ulong[events.Count];
         for (var i = 0; i < keys.Length; i++)
         {
             keys[i] = DedupeKey(events[i]);
@@ -59,7 +57,6 @@ public sealed class MemoryEventLog : IEventLog
                 }
 
                 _window[slot] = keys[i];
-                _recent[(int)(_count % _recent.Length)] = events[i];
                 _count++;
                 stored.Add(events[i]);
             }
@@ -68,28 +65,7 @@ public sealed class MemoryEventLog : IEventLog
         return ValueTask.FromResult<IReadOnlyList<IngestEvent>>(stored);
     }
 
-    /// <summary>The most recent events, oldest first.</summary>
-    public IReadOnlyList<IngestEvent> Recent()
-    {
-        lock (_gate)
-        {
-            var n = (int)Math.Min(_count, _recent.Length);
-            var result = new IngestEvent[n];
-            for (var i = 0; i < n; i++)
-            {
-                result[i] = _recent[(int)((_count - n + i) % _recent.Length)];
-            }
-
-            return result;
-        }
-    }
-
-    private static UInt128 DedupeKey(IngestEvent e)
-    {
-        var hash = new XxHash128();
-        hash.Append(MemoryMarshal.AsBytes(e.Source.AsSpan()));
-        hash.Append([0, 0]);
-        hash.Append(MemoryMarshal.AsBytes(e.MessageId.AsSpan()));
-        return hash.GetCurrentHashAsUInt128();
-    }
+    // 64 bits: over a million-event window the chance that two different ids collide is about 1 in 30 million.
+    private static ulong DedupeKey(IngestEvent e) =>
+        XxHash3.HashToUInt64(MemoryMarshal.AsBytes(e.MessageId.AsSpan()), seed: (long)XxHash3.HashToUInt64(MemoryMarshal.AsBytes(e.Source.AsSpan())));
 }

@@ -149,10 +149,10 @@ public class WindowedCounterTests
                 long Expected(Func<long, int> bucket, int width) =>
                     events.Where(e => bucket(e.At) > bucket(s) - width && bucket(e.At) <= bucket(s)).Sum(e => (long)e.Count);
                 var expected = new WindowCounts(
-                    Expected(x => WindowedCounter.Minute(x), 60),
-                    Expected(x => WindowedCounter.Hour(x), 24),
-                    Expected(x => WindowedCounter.Day(x), 7),
-                    Expected(x => WindowedCounter.Day(x), 28));
+                    Expected(x => (int)Math.Floor(x / 60.0), 60),
+                    Expected(x => (int)Math.Floor(x / 3600.0), 24),
+                    Expected(x => (int)Math.Floor(x / 86400.0), 7),
+                    Expected(x => (int)Math.Floor(x / 86400.0), 28));
                 Assert.Equal(expected, counter.Counts(now));
             }
         }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace IngestLayer.Gateway.Parsing;
@@ -6,6 +7,9 @@ namespace IngestLayer.Gateway.Parsing;
 /// <summary>Typed reads of event fields that name the field and the expected type when they fail.</summary>
 internal static class JsonFields
 {
+    /// <summary>Ids, names and plans repeat from event to event; one copy of each serves them all.</summary>
+    private static readonly Utf8StringPool Strings = new(1 << 15);
+
     public const int MaxIdLength = 256;
     public const int MaxNameLength = 256;
     public const int MaxTraitValueLength = 1024;
@@ -20,7 +24,7 @@ internal static class JsonFields
         var id = value.ValueKind switch
         {
             JsonValueKind.Null => null,
-            JsonValueKind.String => value.GetString()!,
+            JsonValueKind.String => Strings.Get(value),
             JsonValueKind.Number when value.TryGetInt64(out var n) => n.ToString(CultureInfo.InvariantCulture),
             _ => throw new FieldError(label, $"must be a string or an integer, got {Describe(value)}"),
         };
@@ -40,7 +44,7 @@ internal static class JsonFields
     public static string? String(JsonElement obj, string name, int maxLength, string? label = null) =>
         obj.TryGetProperty(name, out var value) ? ReadString(value, maxLength, label ?? name) : null;
 
-    public static string? ReadString(JsonElement value, int maxLength, string label)
+    public static string? ReadString(JsonElement value, int maxLength, string label, bool pooled = true)
     {
         if (value.ValueKind == JsonValueKind.Null)
         {
@@ -52,7 +56,7 @@ internal static class JsonFields
             throw new FieldError(label, $"must be a string, got {Describe(value)}");
         }
 
-        var s = value.GetString()!;
+        var s = pooled ? Strings.Get(value) : value.GetString()!;
         if (string.IsNullOrWhiteSpace(s))
         {
             throw new FieldError(label, "must not be empty");
@@ -83,16 +87,18 @@ internal static class JsonFields
         throw new FieldError(label, "must be an ISO 8601 date-time, e.g. \"2026-11-23T19:00:00Z\"");
     }
 
-    /// <summary>An optional JSON object, returned as its raw text (kept whole), or "{}".</summary>
-    public static (string Raw, JsonElement? Element) Object(JsonElement obj, string name, string? label = null) =>
-        obj.TryGetProperty(name, out var value) ? ReadObject(value, label ?? name) : ("{}", null);
+    /// <summary>An optional JSON object, returned as its raw UTF-8 JSON (kept whole), or <c>{}</c>.</summary>
+    public static (ReadOnlyMemory<byte> Raw, JsonElement? Element) Object(JsonElement obj, string name, string? label = null) =>
+        obj.TryGetProperty(name, out var value) ? ReadObject(value, label ?? name) : (EmptyObject, null);
 
-    public static (string Raw, JsonElement? Element) ReadObject(JsonElement value, string label) => value.ValueKind switch
+    public static (ReadOnlyMemory<byte> Raw, JsonElement? Element) ReadObject(JsonElement value, string label) => value.ValueKind switch
     {
-        JsonValueKind.Null => ("{}", null),
-        JsonValueKind.Object => (value.GetRawText(), value),
+        JsonValueKind.Null => (EmptyObject, null),
+        JsonValueKind.Object => (JsonMarshal.GetRawUtf8Value(value).ToArray(), value),
         _ => throw new FieldError(label, $"must be a JSON object, got {Describe(value)}"),
     };
+
+    internal static readonly ReadOnlyMemory<byte> EmptyObject = "{}"u8.ToArray();
 
     /// <summary>The scalar traits of a traits object, as strings (objects and arrays stay only in the raw JSON).</summary>
     public static Dictionary<string, string>? Traits(JsonElement? traits)

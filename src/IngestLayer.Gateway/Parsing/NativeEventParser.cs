@@ -80,7 +80,7 @@ public static class NativeEventParser
         // One pass over the event's fields: this runs for every event, so no repeated lookups by name.
         string? name = null, userId = null, anonymousId = null, accountId = null, messageId = null;
         DateTimeOffset? timestamp = null;
-        (string Raw, JsonElement? Element) properties = ("{}", null);
+        (ReadOnlyMemory<byte> Raw, JsonElement? Element) properties = (JsonFields.EmptyObject, null);
         foreach (var field in e.EnumerateObject())
         {
             var v = field.Value;
@@ -88,7 +88,7 @@ public static class NativeEventParser
             else if (field.NameEquals("user_id"u8)) userId = JsonFields.ReadId(v, "user_id");
             else if (field.NameEquals("account_id"u8)) accountId = JsonFields.ReadId(v, "account_id");
             else if (field.NameEquals("properties"u8)) properties = JsonFields.ReadObject(v, "properties");
-            else if (field.NameEquals("message_id"u8)) messageId = JsonFields.ReadString(v, JsonFields.MaxIdLength, "message_id");
+            else if (field.NameEquals("message_id"u8)) messageId = JsonFields.ReadString(v, JsonFields.MaxIdLength, "message_id", pooled: false); // unique: pooling would only evict
             else if (field.NameEquals("timestamp"u8)) timestamp = JsonFields.ReadTimestamp(v, "timestamp");
             else if (field.NameEquals("anonymous_id"u8)) anonymousId = JsonFields.ReadId(v, "anonymous_id");
         }
@@ -119,7 +119,7 @@ public static class NativeEventParser
             Feature = feature,
             Count = count,
             Plan = plan,
-            PropertiesJson = properties.Raw,
+            Properties = properties.Raw,
         };
     }
 }

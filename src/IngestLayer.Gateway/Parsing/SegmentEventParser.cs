@@ -146,27 +146,27 @@ public static class SegmentEventParser
                 var name = JsonFields.String(m, "event", JsonFields.MaxNameLength) ?? throw new FieldError("event", "is required for track calls");
                 var (raw, properties) = JsonFields.Object(m, "properties");
                 var (feature, count, plan) = EventRules.Usage(name, properties, "properties.");
-                return e with { Name = name, PropertiesJson = raw, Feature = feature, Count = count, Plan = plan };
+                return e with { Name = name, Properties = raw, Feature = feature, Count = count, Plan = plan };
             }
 
             case EventKind.Page or EventKind.Screen:
             {
                 var (raw, _) = JsonFields.Object(m, "properties");
                 _ = JsonFields.String(m, "name", JsonFields.MaxNameLength);
-                return e with { Name = kind == EventKind.Page ? "$pageview" : "$screen", PropertiesJson = raw };
+                return e with { Name = kind == EventKind.Page ? "$pageview" : "$screen", Properties = raw };
             }
 
             case EventKind.Identify:
             {
                 var (raw, traits) = JsonFields.Object(m, "traits");
-                return e with { Name = "$identify", PropertiesJson = raw, Traits = JsonFields.Traits(traits) };
+                return e with { Name = "$identify", Properties = raw, Traits = JsonFields.Traits(traits) };
             }
 
             case EventKind.Group:
             {
                 var groupId = JsonFields.Id(m, "groupId") ?? throw new FieldError("groupId", "is required for group calls");
                 var (raw, traits) = JsonFields.Object(m, "traits");
-                return e with { Name = "$group", AccountId = groupId, PropertiesJson = raw, Traits = JsonFields.Traits(traits) };
+                return e with { Name = "$group", AccountId = groupId, Properties = raw, Traits = JsonFields.Traits(traits) };
             }
 
             default:

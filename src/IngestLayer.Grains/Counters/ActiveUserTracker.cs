@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using IngestLayer.Contracts;
 
 namespace IngestLayer.Grains.Counters;
@@ -16,36 +17,37 @@ public sealed class ActiveUserTracker
 
     public int TrackedUsers => _users.Count;
 
-    public void MarkActive(string userKey, DateTimeOffset at, DateTimeOffset now)
-    {
-        if (at > now)
-        {
-            at = now;
-        }
+    public bool MarkActive(string userKey, DateTimeOffset at, DateTimeOffset now) => MarkActive(userKey, TimeBuckets.Of(at), TimeBuckets.Of(now));
 
-        var day = WindowedCounter.Day(at.ToUnixTimeSeconds());
-        if (!_users.TryGetValue(userKey, out var days))
+    /// <summary>Marks the user active on the event's day; returns whether the user was not tracked before.</summary>
+    public bool MarkActive(string userKey, TimeBuckets at, TimeBuckets now)
+    {
+        var day = at.NotAfter(now).Day;
+        ref var days = ref CollectionsMarshal.GetValueRefOrAddDefault(_users, userKey, out var exists);
+        if (!exists)
         {
-            _users[userKey] = new ActiveDays(day, 1UL);
-            return;
+            days = new ActiveDays(day, 1UL);
+            return true;
         }
 
         if (day > days.LastDay)
         {
             var shift = day - days.LastDay;
             var bits = shift >= Span ? 0UL : days.Bits << shift;
-            _users[userKey] = new ActiveDays(day, bits | 1UL);
+            days = new ActiveDays(day, bits | 1UL);
         }
         else if (days.LastDay - day < Span)
         {
-            _users[userKey] = days with { Bits = days.Bits | (1UL << (days.LastDay - day)) };
+            days = days with { Bits = days.Bits | (1UL << (days.LastDay - day)) };
         }
+
+        return false;
     }
 
     /// <summary>Users active on any of the <paramref name="days"/> days ending <paramref name="daysAgo"/> days before today.</summary>
     public int Count(DateTimeOffset now, int days, int daysAgo = 0)
     {
-        var last = WindowedCounter.Day(now.ToUnixTimeSeconds()) - daysAgo;
+        var last = TimeBuckets.Of(now).Day - daysAgo;
         var count = 0;
         foreach (var d in _users.Values)
         {
@@ -75,7 +77,7 @@ public sealed class ActiveUserTracker
     /// <summary>Forgets users not active in the tracked span, keeping memory proportional to recent users.</summary>
     public void Prune(DateTimeOffset now)
     {
-        var today = WindowedCounter.Day(now.ToUnixTimeSeconds());
+        var today = TimeBuckets.Of(now).Day;
         foreach (var (user, days) in _users)
         {
             if (today - days.LastDay >= Span)

@@ -16,7 +16,9 @@ public sealed class CounterSet
 
     public int KeyCount => _counters.Count;
 
-    public void Add(string key, DateTimeOffset at, int count, DateTimeOffset now)
+    public void Add(string key, DateTimeOffset at, int count, DateTimeOffset now) => Add(key, TimeBuckets.Of(at), count, TimeBuckets.Of(now));
+
+    public void Add(string key, TimeBuckets at, int count, TimeBuckets now)
     {
         if (!_counters.TryGetValue(key, out var counter))
         {

@@ -34,53 +34,44 @@ public sealed class WindowedCounter
     /// Adds <paramref name="count"/> at event time <paramref name="at"/>. An event time after
     /// <paramref name="now"/> is counted as now, so a clock-skewed client cannot count into the future.
     /// </summary>
-    public void Add(DateTimeOffset at, int count, DateTimeOffset now)
+    public void Add(DateTimeOffset at, int count, DateTimeOffset now) => Add(TimeBuckets.Of(at), count, TimeBuckets.Of(now));
+
+    /// <inheritdoc cref="Add(DateTimeOffset, int, DateTimeOffset)"/>
+    public void Add(TimeBuckets at, int count, TimeBuckets now)
     {
         if (count <= 0)
         {
             return;
         }
 
-        if (at > now)
-        {
-            at = now;
-        }
-
-        var seconds = at.ToUnixTimeSeconds();
-        var nowSeconds = now.ToUnixTimeSeconds();
+        at = at.NotAfter(now);
         _total += count;
-        AddToTier(ref _minutes, ref _minuteCount, MinuteSlots, Minute(seconds), Minute(nowSeconds), count);
-        AddToTier(ref _hours, ref _hourCount, HourSlots, Hour(seconds), Hour(nowSeconds), count);
-        AddToTier(ref _days, ref _dayCount, DaySlots, Day(seconds), Day(nowSeconds), count);
+        AddToTier(ref _minutes, ref _minuteCount, MinuteSlots, at.Minute, now.Minute, count);
+        AddToTier(ref _hours, ref _hourCount, HourSlots, at.Hour, now.Hour, count);
+        AddToTier(ref _days, ref _dayCount, DaySlots, at.Day, now.Day, count);
     }
 
     /// <summary>Counts for the last 60 minutes, 24 hours, 7 days and 28 days, each including the current bucket.</summary>
     public WindowCounts Counts(DateTimeOffset now)
     {
-        var s = now.ToUnixTimeSeconds();
+        var b = TimeBuckets.Of(now);
         return new WindowCounts(
-            Sum(_minutes, _minuteCount, Minute(s), 60),
-            Sum(_hours, _hourCount, Hour(s), 24),
-            Sum(_days, _dayCount, Day(s), 7),
-            Sum(_days, _dayCount, Day(s), 28));
+            Sum(_minutes, _minuteCount, b.Minute, 60),
+            Sum(_hours, _hourCount, b.Hour, 24),
+            Sum(_days, _dayCount, b.Day, 7),
+            Sum(_days, _dayCount, b.Day, 28));
     }
 
     /// <summary>Count over the last <paramref name="hours"/> hour buckets ending with the current one (at most 48).</summary>
     public long LastHours(DateTimeOffset now, int hours) =>
-        Sum(_hours, _hourCount, Hour(now.ToUnixTimeSeconds()), Math.Min(hours, HourSlots));
+        Sum(_hours, _hourCount, TimeBuckets.Of(now).Hour, Math.Min(hours, HourSlots));
 
     /// <summary>Count over <paramref name="days"/> day buckets ending <paramref name="daysAgo"/> days before today (at most 56 back).</summary>
     public long Days(DateTimeOffset now, int days, int daysAgo = 0)
     {
-        var today = Day(now.ToUnixTimeSeconds());
+        var today = TimeBuckets.Of(now).Day;
         return Sum(_days, _dayCount, today - daysAgo, Math.Min(days, DaySlots - daysAgo), today - DaySlots);
     }
-
-    internal static int Minute(long unixSeconds) => (int)Math.Floor(unixSeconds / 60.0);
-
-    internal static int Hour(long unixSeconds) => (int)Math.Floor(unixSeconds / 3600.0);
-
-    internal static int Day(long unixSeconds) => (int)Math.Floor(unixSeconds / 86400.0);
 
     private static void AddToTier(ref int[]? pairs, ref byte used, int slots, int bucket, int nowBucket, int count)
     {
