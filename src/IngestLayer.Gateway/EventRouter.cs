@@ -31,37 +31,44 @@ public sealed class EventRouter(IGrainFactory grains)
             return;
         }
 
-        // Users whose every event this round names its account can be held back; the others are called now.
+        // A user is called this round when one of their events needs the user's answer (it names no account,
+        // or is a profile call) or nothing is held; every event of theirs in the round then goes in that call,
+        // in order. Everyone else's activity is held. The common round has no such user at all.
+        HashSet<(string, string)>? calledUsers = null;
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            if (held is null || !e.IsActivity || e.AccountId is null)
+            {
+                (calledUsers ??= []).Add((e.Workspace, e.UserKey));
+            }
+        }
+
         var byUser = new WorkspaceMap<UserRound>();
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
-            ref var round = ref byUser.GetValueRefOrAddDefault(e.Workspace, e.UserKey, out _);
-            round ??= new UserRound();
-            round.Indexes.Add(i);
-            round.Call |= held is null || !e.IsActivity || e.AccountId is null;
-        }
-
-        var calls = new List<(UserRound Round, Task<string?[]> Answer)>();
-        foreach (var (workspace, user, round) in byUser.All())
-        {
-            if (round.Call)
+            if (calledUsers is not null && calledUsers.Contains((e.Workspace, e.UserKey)))
             {
-                var batch = new IngestEvent[round.Indexes.Count];
-                for (var j = 0; j < batch.Length; j++)
-                {
-                    batch[j] = events[round.Indexes[j]];
-                }
-
-                calls.Add((round, User(workspace, user).ApplyAsync(held?.Take(workspace, user), new EventBatch(batch))));
+                ref var round = ref byUser.GetValueRefOrAddDefault(e.Workspace, e.UserKey, out _);
+                (round ??= new UserRound()).Indexes.Add(i);
             }
             else
             {
-                foreach (var i in round.Indexes)
-                {
-                    held!.Add(events[i]);
-                }
+                held!.Add(e);
             }
+        }
+
+        var calls = new List<(UserRound Round, Task<string?[]> Answer)>(byUser.Count);
+        foreach (var (workspace, user, round) in byUser.All())
+        {
+            var batch = new IngestEvent[round.Indexes.Count];
+            for (var j = 0; j < batch.Length; j++)
+            {
+                batch[j] = events[round.Indexes[j]];
+            }
+
+            calls.Add((round, User(workspace, user).ApplyAsync(held?.Take(workspace, user), new EventBatch(batch))));
         }
 
         await Task.WhenAll(calls.Select(c => c.Answer));
@@ -129,8 +136,5 @@ public sealed class EventRouter(IGrainFactory grains)
     private sealed class UserRound
     {
         public List<int> Indexes { get; } = new(2);
-
-        /// <summary>Whether the user grain must be called this round (some event needs its answer, or nothing is held).</summary>
-        public bool Call { get; set; }
     }
 }

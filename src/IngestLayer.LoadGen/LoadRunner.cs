@@ -4,7 +4,7 @@ using System.Net.Http.Headers;
 namespace IngestLayer.LoadGen;
 
 /// <summary>What one timed run measured.</summary>
-internal sealed record RunResult(string Target, long Requests, long Events, long Failures, TimeSpan Elapsed, double P50Ms, double P99Ms, TimeSpan GcPause, int Gen2, TimeSpan Cpu, long Allocated)
+internal sealed record RunResult(string Target, long Requests, long Events, long Failures, TimeSpan Elapsed, double P50Ms, double P99Ms)
 {
     public double EventsPerSecond => Events / Elapsed.TotalSeconds;
 }
@@ -20,16 +20,12 @@ internal sealed class LoadRunner(LoadOptions options, BatchWriter batches)
 
         await PhaseAsync(http, options.Warmup, null);
         var latencies = new List<double>[options.Concurrency];
-        var (pause, gen2, cpu) = (GC.GetTotalPauseDuration(), GC.CollectionCount(2), Process.GetCurrentProcess().TotalProcessorTime);
-        var allocated = GC.GetTotalAllocatedBytes();
         var stopwatch = Stopwatch.StartNew();
         var (requests, failures) = await PhaseAsync(http, options.Duration, latencies);
         stopwatch.Stop();
-        (pause, gen2, cpu) = (GC.GetTotalPauseDuration() - pause, GC.CollectionCount(2) - gen2, Process.GetCurrentProcess().TotalProcessorTime - cpu);
-        allocated = GC.GetTotalAllocatedBytes() - allocated;
 
         var all = latencies.SelectMany(l => l).Order().ToArray();
-        return new RunResult(target, requests, requests * options.BatchSize, failures, stopwatch.Elapsed, Percentile(all, 0.50), Percentile(all, 0.99), pause, gen2, cpu, allocated);
+        return new RunResult(target, requests, requests * options.BatchSize, failures, stopwatch.Elapsed, Percentile(all, 0.50), Percentile(all, 0.99));
     }
 
     private async Task<(long Requests, long Failures)> PhaseAsync(HttpClient http, TimeSpan length, List<double>[]? latencies)

@@ -19,12 +19,12 @@ internal static class JsonFields
     public static string? Id(JsonElement obj, string name, string? label = null) =>
         obj.TryGetProperty(name, out var value) ? ReadId(value, label ?? name) : null;
 
-    public static string? ReadId(JsonElement value, string label)
+    public static string? ReadId(JsonElement value, string label, bool pooled = true)
     {
         var id = value.ValueKind switch
         {
             JsonValueKind.Null => null,
-            JsonValueKind.String => Strings.Get(value),
+            JsonValueKind.String => pooled ? Strings.Get(value) : value.GetString()!,
             JsonValueKind.Number when value.TryGetInt64(out var n) => n.ToString(CultureInfo.InvariantCulture),
             _ => throw new FieldError(label, $"must be a string or an integer, got {Describe(value)}"),
         };

@@ -85,12 +85,12 @@ public static class NativeEventParser
         {
             var v = field.Value;
             if (field.NameEquals("event"u8)) name = JsonFields.ReadString(v, JsonFields.MaxNameLength, "event");
-            else if (field.NameEquals("user_id"u8)) userId = JsonFields.ReadId(v, "user_id");
+            else if (field.NameEquals("user_id"u8)) userId = JsonFields.ReadId(v, "user_id", pooled: false); // high cardinality: a pool would miss and evict
             else if (field.NameEquals("account_id"u8)) accountId = JsonFields.ReadId(v, "account_id");
             else if (field.NameEquals("properties"u8)) properties = JsonFields.ReadObject(v, "properties");
             else if (field.NameEquals("message_id"u8)) messageId = JsonFields.ReadString(v, JsonFields.MaxIdLength, "message_id", pooled: false); // unique: pooling would only evict
             else if (field.NameEquals("timestamp"u8)) timestamp = JsonFields.ReadTimestamp(v, "timestamp");
-            else if (field.NameEquals("anonymous_id"u8)) anonymousId = JsonFields.ReadId(v, "anonymous_id");
+            else if (field.NameEquals("anonymous_id"u8)) anonymousId = JsonFields.ReadId(v, "anonymous_id", pooled: false);
         }
 
         if (name is null)
