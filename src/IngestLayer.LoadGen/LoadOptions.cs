@@ -6,7 +6,8 @@ namespace IngestLayer.LoadGen;
 internal sealed record LoadOptions
 {
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(15);
-    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(3);
+    // Long enough for the gateway to activate its ~11,000 grains and for tiered JIT to settle.
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(8);
     public int Concurrency { get; init; } = 16;
     public int BatchSize { get; init; } = 100;
     public int Accounts { get; init; } = 1_000;
