@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using IngestLayer.Contracts;
 using IngestLayer.Gateway.Parsing;
 using Microsoft.AspNetCore.Builder;
@@ -12,7 +13,9 @@ namespace IngestLayer.Gateway.Endpoints;
 public static class SegmentApi
 {
     /// <summary>Segment's success body, with our per-message rejections when there were any.</summary>
-    public sealed record SegmentResponse(bool Success, IReadOnlyList<RejectedEvent>? Rejected);
+    public sealed record SegmentResponse(
+        bool Success,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<RejectedEvent>? Rejected);
 
     public static IEndpointRouteBuilder MapSegmentApi(this IEndpointRouteBuilder app)
     {
