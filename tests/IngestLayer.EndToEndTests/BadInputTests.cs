@@ -88,6 +88,29 @@ public class BadInputTests(HostFixture host)
     }
 
     [Fact]
+    public async Task a_gzip_body_is_accepted_like_the_sdks_send_it()
+    {
+        var account = Api.NewId("gz");
+        var json = Api.Json(new { events = new[] { new { @event = "report exported", user_id = "u1", account_id = account } } });
+        using var compressed = new MemoryStream();
+        await using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            await gzip.WriteAsync(Encoding.UTF8.GetBytes(json));
+        }
+
+        using var content = new ByteArrayContent(compressed.ToArray());
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        content.Headers.ContentEncoding.Add("gzip");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/events") { Content = content };
+        request.Headers.Authorization = HostFixture.Bearer(HostFixture.WriteKey);
+        using var response = await host.Http.SendAsync(request);
+
+        Assert.Equal(200, (int)response.StatusCode);
+        var state = await host.AccountAsync(account);
+        Assert.Equal(1, state["account"]!["events"]!["report exported"]!["24h"]!.GetValue<long>());
+    }
+
+    [Fact]
     public async Task the_ops_api_needs_the_admin_token()
     {
         using var anonymous = await host.Http.GetAsync("/ops/alerts");
