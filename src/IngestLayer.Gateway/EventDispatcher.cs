@@ -28,6 +28,7 @@ public sealed partial class EventDispatcher(
     private long _roundsApplied;
     private long _applied;
     private bool _flushRequested;
+    private Task _flushing = Task.CompletedTask;
     private TaskCompletionSource _progress = NewSignal();
 
     /// <summary>Events stored but not yet handed to their grains.</summary>
@@ -139,22 +140,40 @@ public sealed partial class EventDispatcher(
 
             await RunRoundsAsync();
 
-            bool requested;
-            lock (_gate)
+            // A flush is thousands of user calls; it runs beside the next rounds rather than stalling them.
+            if (_flushing.IsCompleted && _held.Users > 0)
             {
-                requested = _flushRequested;
-                _flushRequested = false;
-            }
+                bool requested;
+                lock (_gate)
+                {
+                    requested = _flushRequested;
+                }
 
-            if (_held.Users == 0 || requested || _held.Events >= _options.MaxHeldUserEvents || Stopwatch.GetTimestamp() >= nextFlush)
+                if (requested || _held.Events >= _options.MaxHeldUserEvents || Stopwatch.GetTimestamp() >= nextFlush)
+                {
+                    lock (_gate)
+                    {
+                        _flushRequested = false;
+                    }
+
+                    _flushing = FlushUsersAsync();
+                    nextFlush = Stopwatch.GetTimestamp() + (long)(_options.UserFlushInterval.TotalSeconds * Stopwatch.Frequency);
+                }
+            }
+            else if (_flushing.IsCompleted)
             {
-                await FlushUsersAsync();
-                nextFlush = Stopwatch.GetTimestamp() + (long)(_options.UserFlushInterval.TotalSeconds * Stopwatch.Frequency);
+                lock (_gate)
+                {
+                    _flushRequested = false;
+                }
+
+                Progress(_roundsApplied);
             }
         }
 
         // Shutting down: apply what was acknowledged before the silo stops (it stops after this service).
         await RunRoundsAsync();
+        await _flushing;
         await FlushUsersAsync();
     }
 
@@ -164,7 +183,8 @@ public sealed partial class EventDispatcher(
         {
             try
             {
-                await router.RouteAsync(round, _held);
+                // A user called this round must not overtake their activity still in an in-flight flush.
+                await router.RouteAsync(round, _held, _flushing);
             }
             catch (Exception ex)
             {
@@ -180,7 +200,7 @@ public sealed partial class EventDispatcher(
             }
 
             // Always signal: requests waiting for room care that the queue shrank, not about held user activity.
-            Progress(_held.Users == 0 ? through : 0);
+            Progress(_held.Users == 0 && _flushing.IsCompleted ? through : 0);
         }
     }
 
@@ -205,6 +225,7 @@ public sealed partial class EventDispatcher(
         }
 
         Progress(through);
+        _work.Release(); // let the loop start a flush that was asked for while this one ran
     }
 
     private void Progress(long appliedThrough)

@@ -18,13 +18,20 @@ public sealed class EventRouter(IGrainFactory grains)
     private readonly ConcurrentDictionary<(string, string), IAccountGrain> _accounts = new();
 
     /// <summary>Applies the events to every grain before returning.</summary>
-    public Task RouteAsync(IReadOnlyList<IngestEvent> events) => RouteAsync(events, held: null);
+    public Task RouteAsync(IReadOnlyList<IngestEvent> events) => RouteAsync(events, held: null, Task.CompletedTask);
 
     /// <summary>
     /// Applies the events; with <paramref name="held"/>, the user stage of events that name their account
     /// is deferred into it (the account stage never is).
     /// </summary>
-    public async Task RouteAsync(IReadOnlyList<IngestEvent> events, UserActivityBuffer? held)
+    public Task RouteAsync(IReadOnlyList<IngestEvent> events, UserActivityBuffer? held) => RouteAsync(events, held, Task.CompletedTask);
+
+    /// <summary>
+    /// As <see cref="RouteAsync(IReadOnlyList{IngestEvent}, UserActivityBuffer?)"/>; user calls, if any are
+    /// needed, first wait for <paramref name="flushing"/>, a flush of earlier held activity still on its
+    /// way to the grains, so a user's newer events never overtake it.
+    /// </summary>
+    public async Task RouteAsync(IReadOnlyList<IngestEvent> events, UserActivityBuffer? held, Task flushing)
     {
         if (events.Count == 0)
         {
@@ -57,6 +64,11 @@ public sealed class EventRouter(IGrainFactory grains)
             {
                 held!.Add(e);
             }
+        }
+
+        if (byUser.Count > 0)
+        {
+            await flushing;
         }
 
         var calls = new List<(UserRound Round, Task<string?[]> Answer)>(byUser.Count);
