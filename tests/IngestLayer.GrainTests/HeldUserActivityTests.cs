@@ -54,4 +54,20 @@ public class HeldUserActivityTests(ClusterFixture fixture)
         Assert.Equal(0, _held.Users);
         Assert.Equal(globex, (await User(user).GetSnapshotAsync())!.AccountId);
     }
+
+    [Fact]
+    public async Task a_user_called_while_a_flush_is_in_flight_is_attributed_after_it()
+    {
+        var (user, acme, globex) = (GrainTestEvents.NewId("u"), GrainTestEvents.NewId("acme"), GrainTestEvents.NewId("globex"));
+        var e = new GrainTestEvents(fixture.Time.GetUtcNow());
+        await _router.RouteAsync([e.Group(user, acme)]);
+        await _router.RouteAsync([e.Track(user, "report exported", globex)], _held);
+
+        var flushing = _router.FlushAsync(_held);
+        await _router.RouteAsync([e.Track(user, "dashboard viewed")], _held, flushing);
+
+        Assert.True(flushing.IsCompleted);
+        Assert.Equal(1, (await Account(globex).GetSnapshotAsync())!.Events["dashboard viewed"].Last24Hours);
+        Assert.Equal(2, (await User(user).GetSnapshotAsync())!.Events.Sum(c => c.Value.Last24Hours));
+    }
 }
