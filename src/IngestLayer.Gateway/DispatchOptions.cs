@@ -9,11 +9,11 @@ public sealed class DispatchOptions
 
     /// <summary>Events stored but not yet applied beyond which new requests wait (backpressure).</summary>
     [Range(1_000, 10_000_000)]
-    public int MaxPendingEvents { get; set; } = 20_000;
+    public int MaxPendingEvents { get; set; } = 40_000;
 
     /// <summary>Most events one dispatch round takes; the rest wait for the next round.</summary>
     [Range(100, 1_000_000)]
-    public int MaxRoundEvents { get; set; } = 20_000;
+    public int MaxRoundEvents { get; set; } = 40_000;
 
     /// <summary>
     /// How long activity of events that name their account may be held, aggregated per user, before it is
