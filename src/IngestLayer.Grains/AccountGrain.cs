@@ -43,13 +43,9 @@ public sealed partial class AccountGrain(
         foreach (var e in batch.Events)
         {
             s.Apply(e, nowBuckets);
-            if (_signals.IsPaidFeature(e.Feature) || (e.Kind == EventKind.Group && e.Traits?.ContainsKey("plan") == true))
+            if (AccountSignals.SignalMovedBy(e, _signals) is { } signal)
             {
-                triggers[SignalNames.PaidFeatureOnFreePlan] = e;
-            }
-            else if (string.Equals(e.Name, BillingEvents.InvoicePaymentFailed, StringComparison.OrdinalIgnoreCase))
-            {
-                triggers[SignalNames.PaymentFailed] = e;
+                triggers[signal] = e;
             }
         }
 

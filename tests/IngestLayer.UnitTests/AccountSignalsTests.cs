@@ -49,13 +49,9 @@ public class AccountSignalsTests
         foreach (var e in events)
         {
             _state.Apply(e, now);
-            if (_options.IsPaidFeature(e.Feature) || e.Kind == EventKind.Group)
+            if (AccountSignals.SignalMovedBy(e, _options) is { } signal)
             {
-                triggers[SignalNames.PaidFeatureOnFreePlan] = e;
-            }
-            else if (e.Name == BillingEvents.InvoicePaymentFailed)
-            {
-                triggers[SignalNames.PaymentFailed] = e;
+                triggers[signal] = e;
             }
         }
 

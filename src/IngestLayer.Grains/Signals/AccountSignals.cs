@@ -29,6 +29,21 @@ public static class AccountSignals
     }
 
     /// <summary>
+    /// The signal an event can move, if any: a paid-feature use or a group call that sets the plan can
+    /// raise <c>paid_feature_on_free_plan</c>; a failed invoice payment raises <c>payment_failed</c>.
+    /// The batch's last such event per signal is the trigger <see cref="Evaluate"/> names alerts after.
+    /// </summary>
+    public static string? SignalMovedBy(IngestEvent e, SignalOptions options)
+    {
+        if (options.IsPaidFeature(e.Feature) || (e.Kind == EventKind.Group && e.Traits?.ContainsKey("plan") == true))
+        {
+            return SignalNames.PaidFeatureOnFreePlan;
+        }
+
+        return string.Equals(e.Name, BillingEvents.InvoicePaymentFailed, StringComparison.OrdinalIgnoreCase) ? SignalNames.PaymentFailed : null;
+    }
+
+    /// <summary>
     /// Evaluates every signal after a batch; returns the alerts that fire now. <c>trigger</c> holds, by
     /// signal name, the batch's event that most recently moved that signal.
     /// </summary>
