@@ -37,9 +37,6 @@ public sealed partial class EventDispatcher(
         get { lock (_gate) { return _pending.Count; } }
     }
 
-    /// <summary>Events whose grain calls failed (they stay in the log).</summary>
-    public long Failed { get; private set; }
-
     /// <summary>
     /// Waits until there is room for more events (backpressure). False when none was made within
     /// <see cref="DispatchOptions.MaxQueueWait"/>: the caller should answer 503 and store nothing.
@@ -189,7 +186,6 @@ public sealed partial class EventDispatcher(
             catch (Exception ex)
             {
                 // The events stay in the log; a grain that failed one call still takes the next round.
-                Failed += round.Count;
                 LogRoundFailed(logger, ex, round.Count);
             }
 

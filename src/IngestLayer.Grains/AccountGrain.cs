@@ -23,6 +23,7 @@ public sealed partial class AccountGrain(
     private readonly StateFlusher _flusher = new();
     private string _workspace = "";
     private string _accountId = "";
+    private int _prunedDay = int.MinValue;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -40,6 +41,13 @@ public sealed partial class AccountGrain(
 
         var triggers = new Dictionary<string, IngestEvent>(StringComparer.Ordinal);
         var nowBuckets = TimeBuckets.Of(now);
+        if (nowBuckets.Day != _prunedDay)
+        {
+            // Once a day (and on activation): forget users idle past the tracked span, so the set stays bounded.
+            s.ActiveUsers.Prune(now);
+            _prunedDay = nowBuckets.Day;
+        }
+
         foreach (var e in batch.Events)
         {
             s.Apply(e, nowBuckets);

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace IngestLayer.Storage;
 
 /// <summary>
-/// The embedded mode's event log: it counts what was stored and deduplicates (source, message id) over the
+/// The embedded mode's event log: it deduplicates (source, message id) over the
 /// last <see cref="EmbeddedOptions.EventLogCapacity"/> events. It keeps no event bodies: retaining them
 /// would make the GC trace millions of objects, and nothing reads them back in embedded mode. Dedupe keys
 /// are 64-bit hashes in a ring, so the window costs two flat arrays. Durable mode keeps every event whole
@@ -23,12 +23,6 @@ public sealed class MemoryEventLog : IEventLog
     {
         _window = new ulong[options.Value.EventLogCapacity];
         _seen = new HashSet<ulong>(options.Value.EventLogCapacity);
-    }
-
-    /// <summary>Events stored since start-up (duplicates excluded).</summary>
-    public long Count
-    {
-        get { lock (_gate) { return _count; } }
     }
 
     public ValueTask<IReadOnlyList<IngestEvent>> AppendAsync(IReadOnlyList<IngestEvent> events, CancellationToken cancellationToken)

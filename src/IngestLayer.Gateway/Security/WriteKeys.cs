@@ -23,8 +23,6 @@ public sealed class WriteKeys
         }
     }
 
-    public IEnumerable<string> Workspaces => _byDigest.Values.Select(s => s.Workspace).Distinct(StringComparer.Ordinal);
-
     public Source? Resolve(string? writeKey) =>
         string.IsNullOrEmpty(writeKey) || writeKey.Length > 512 ? null : _byDigest.GetValueOrDefault(Digest(writeKey));
 

@@ -14,8 +14,6 @@ public sealed class CounterSet
 
     [Id(0)] private readonly Dictionary<string, WindowedCounter> _counters = new(StringComparer.Ordinal);
 
-    public int KeyCount => _counters.Count;
-
     public void Add(string key, DateTimeOffset at, int count, DateTimeOffset now) => Add(key, TimeBuckets.Of(at), count, TimeBuckets.Of(now));
 
     public void Add(string key, TimeBuckets at, int count, TimeBuckets now)
@@ -51,6 +49,4 @@ public sealed class CounterSet
 
         return result;
     }
-
-    public IEnumerable<KeyValuePair<string, WindowedCounter>> All => _counters;
 }

@@ -28,8 +28,6 @@ public sealed class WindowedCounter
     /// <summary>Every count ever added, whatever its age.</summary>
     public long Total => _total;
 
-    public bool IsEmpty => _total == 0;
-
     /// <summary>
     /// Adds <paramref name="count"/> at event time <paramref name="at"/>. An event time after
     /// <paramref name="now"/> is counted as now, so a clock-skewed client cannot count into the future.
