@@ -65,7 +65,7 @@ public static class OpsApi
     {
         if (workspace is not null && !IngestLayerOptions.IsValidWorkspace(workspace))
         {
-            return Problems.BadRequest("Invalid query", "'workspace' may hold letters, digits, '-' and '_' (at most 64).");
+            return InvalidWorkspace();
         }
 
         AlertDeliveryStatus? parsedStatus = null;
@@ -133,10 +133,11 @@ public static class OpsApi
     private static ProblemHttpResult? CheckWorkspace([System.Diagnostics.CodeAnalysis.NotNull] ref string? workspace)
     {
         workspace ??= IngestLayerOptions.DefaultWorkspace;
-        return IngestLayerOptions.IsValidWorkspace(workspace)
-            ? null
-            : Problems.BadRequest("Invalid query", "'workspace' may hold letters, digits, '-' and '_' (at most 64).");
+        return IngestLayerOptions.IsValidWorkspace(workspace) ? null : InvalidWorkspace();
     }
+
+    private static ProblemHttpResult InvalidWorkspace() =>
+        Problems.BadRequest("Invalid query", "'workspace' may hold letters, digits, '-' and '_' (at most 64).");
 
     private static bool TryParseStatus(string value, out AlertDeliveryStatus status)
     {

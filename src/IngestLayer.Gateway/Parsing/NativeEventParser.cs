@@ -43,9 +43,9 @@ public static class NativeEventParser
         var index = 0;
         foreach (var e in events.EnumerateArray())
         {
-            if (EventRules.Size(e) > maxEventBytes)
+            if (EventRules.Size(e) is var size && size > maxEventBytes)
             {
-                batch.Rejected.Add(new RejectedEvent(index, "", $"the event is {EventRules.Size(e)} bytes; the limit is {maxEventBytes}"));
+                batch.Rejected.Add(new RejectedEvent(index, "", $"the event is {size} bytes; the limit is {maxEventBytes}"));
             }
             else
             {

@@ -75,9 +75,9 @@ public static class SegmentEventParser
         var index = 0;
         foreach (var message in messages.EnumerateArray())
         {
-            if (EventRules.Size(message) > maxEventBytes)
+            if (EventRules.Size(message) is var size && size > maxEventBytes)
             {
-                batch.Rejected.Add(new RejectedEvent(index, "", $"the message is {EventRules.Size(message)} bytes; the limit is {maxEventBytes}"));
+                batch.Rejected.Add(new RejectedEvent(index, "", $"the message is {size} bytes; the limit is {maxEventBytes}"));
             }
             else if (message.ValueKind != JsonValueKind.Object)
             {
