@@ -4,15 +4,21 @@ using System.Net.Http.Headers;
 namespace IngestLayer.LoadGen;
 
 /// <summary>What one timed run measured.</summary>
-internal sealed record RunResult(string Target, long Requests, long Events, long Failures, TimeSpan Elapsed, double P50Ms, double P99Ms)
+internal sealed record RunResult(string Target, long Requests, long Events, long Failures, TimeSpan Elapsed, double P50Ms, double P99Ms, TimeSpan ServerCpu)
 {
     public double EventsPerSecond => Events / Elapsed.TotalSeconds;
+
+    /// <summary>
+    /// Server CPU time per event: unlike throughput, it barely moves when other work shares the machine,
+    /// so it is the figure to compare changes by on a noisy host.
+    /// </summary>
+    public double ServerCpuMicrosPerEvent => Events == 0 ? double.NaN : ServerCpu.TotalMicroseconds / Events;
 }
 
 /// <summary>Closed-loop load: N workers each send a batch, wait for the answer, and send the next.</summary>
 internal sealed class LoadRunner(LoadOptions options, BatchWriter batches)
 {
-    public async Task<RunResult> RunAsync(string target, Uri url, string writeKey)
+    public async Task<RunResult> RunAsync(string target, Uri url, string writeKey, Func<TimeSpan> serverCpu)
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
         using var http = new HttpClient(handler) { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
@@ -20,12 +26,14 @@ internal sealed class LoadRunner(LoadOptions options, BatchWriter batches)
 
         await PhaseAsync(http, options.Warmup, null);
         var latencies = new List<double>[options.Concurrency];
+        var cpuBefore = serverCpu();
         var stopwatch = Stopwatch.StartNew();
         var (requests, failures) = await PhaseAsync(http, options.Duration, latencies);
         stopwatch.Stop();
+        var cpu = serverCpu() - cpuBefore;
 
         var all = latencies.SelectMany(l => l).Order().ToArray();
-        return new RunResult(target, requests, requests * options.BatchSize, failures, stopwatch.Elapsed, Percentile(all, 0.50), Percentile(all, 0.99));
+        return new RunResult(target, requests, requests * options.BatchSize, failures, stopwatch.Elapsed, Percentile(all, 0.50), Percentile(all, 0.99), cpu);
     }
 
     private async Task<(long Requests, long Failures)> PhaseAsync(HttpClient http, TimeSpan length, List<double>[]? latencies)

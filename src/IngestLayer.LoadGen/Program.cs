@@ -29,28 +29,28 @@ Console.WriteLine($"IngestLayer load generator: {options.Rounds} rounds × {opti
 var results = new List<RunResult>();
 for (var round = 1; round <= options.Rounds; round++)
 {
-    foreach (var (name, url) in new[] { ("ceiling", ceiling.Url), ("gateway", gateway.Url) })
+    foreach (var (name, server) in new[] { ("ceiling", ceiling), ("gateway", gateway) })
     {
         if (options.Targets != "both" && options.Targets != name)
         {
             continue;
         }
 
-        var result = await runner.RunAsync(name, url, writeKey);
+        var result = await runner.RunAsync(name, server.Url, writeKey, server.CpuTime);
         results.Add(result);
         Console.WriteLine($"  round {round} {name,-8} {result.EventsPerSecond,10:N0} events/s  {result.Requests / result.Elapsed.TotalSeconds,7:N0} req/s  "
-            + $"p50 {result.P50Ms,6:N1} ms  p99 {result.P99Ms,6:N1} ms  failures {result.Failures}");
+            + $"p50 {result.P50Ms,6:N1} ms  p99 {result.P99Ms,6:N1} ms  server CPU {result.ServerCpuMicrosPerEvent,5:N2} µs/event  failures {result.Failures}");
     }
 }
 
 Console.WriteLine();
-Console.WriteLine("median of rounds     events/s      p50 ms   p99 ms");
+Console.WriteLine("median of rounds     events/s      p50 ms   p99 ms   server CPU µs/event");
 foreach (var target in new[] { "ceiling", "gateway" })
 {
     var rs = results.Where(r => r.Target == target).ToList();
     if (rs.Count > 0)
     {
-        Console.WriteLine($"  {target,-16} {Median(rs.Select(r => r.EventsPerSecond)),10:N0}   {Median(rs.Select(r => r.P50Ms)),8:N1} {Median(rs.Select(r => r.P99Ms)),8:N1}");
+        Console.WriteLine($"  {target,-16} {Median(rs.Select(r => r.EventsPerSecond)),10:N0}   {Median(rs.Select(r => r.P50Ms)),8:N1} {Median(rs.Select(r => r.P99Ms)),8:N1}   {Median(rs.Select(r => r.ServerCpuMicrosPerEvent)),8:N2}");
     }
 }
 

@@ -20,6 +20,13 @@ internal sealed class TargetProcess : IAsyncDisposable
 
     public Uri Url { get; }
 
+    /// <summary>CPU time the server process has used so far (user and kernel).</summary>
+    public TimeSpan CpuTime()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime;
+    }
+
     public static async Task<TargetProcess> StartAsync(string target)
     {
         var self = Environment.ProcessPath!;
