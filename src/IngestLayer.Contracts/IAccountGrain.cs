@@ -2,7 +2,7 @@ namespace IngestLayer.Contracts;
 
 /// <summary>One customer account (company, organisation), keyed by <see cref="GrainKeys.Account"/>.</summary>
 [Alias("IngestLayer.IAccountGrain")]
-public interface IAccountGrain : IGrainWithStringKey
+public interface IAccountGrain : IGrainWithStringKey, ISnapshotGrain
 {
     /// <summary>Applies events attributed to this account, then evaluates its signals.</summary>
     Task ApplyAsync(EventBatch batch);

@@ -2,7 +2,7 @@ namespace IngestLayer.Contracts;
 
 /// <summary>One end user of a customer's product, keyed by <see cref="GrainKeys.User"/>.</summary>
 [Alias("IngestLayer.IUserGrain")]
-public interface IUserGrain : IGrainWithStringKey
+public interface IUserGrain : IGrainWithStringKey, ISnapshotGrain
 {
     /// <summary>
     /// Applies <paramref name="earlier"/> activity (if any), then the user's events in order, and returns,

@@ -61,6 +61,11 @@ public enum EventKind
     Alias = 5,
 }
 
-/// <summary>A batch of one key's events, handed to its grain in one call.</summary>
+/// <summary>A batch of one key's events, handed to its grain in one call, in log order.</summary>
+/// <param name="Events">The events.</param>
+/// <param name="Origin">
+/// The host whose dispatcher sent them (durable mode): a grain keeps one applied-position watermark per origin,
+/// so a redelivered event is recognised. Null in the embedded mode, whose log assigns no positions.
+/// </param>
 [GenerateSerializer, Immutable, Alias("IngestLayer.EventBatch")]
-public sealed record EventBatch([property: Id(0)] IngestEvent[] Events);
+public sealed record EventBatch([property: Id(0)] IngestEvent[] Events, [property: Id(1)] string? Origin = null);

@@ -30,6 +30,13 @@ public sealed class DispatchOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
     public TimeSpan MaxQueueWait { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Durable mode: how often the grains touched since the last checkpoint persist their state and the
+    /// checkpoint moves on; after a crash, at most this much of the log is replayed.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>How long an ops read waits for events acknowledged before it to be applied.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan ReadYourWritesWait { get; set; } = TimeSpan.FromSeconds(5);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using IngestLayer.Contracts;
+using IngestLayer.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,16 +14,27 @@ namespace IngestLayer.Gateway;
 /// activity of events that name their account is aggregated across rounds and handed over about once a
 /// second (<see cref="DispatchOptions.UserFlushInterval"/>). Rounds run one at a time, so each key sees its
 /// events in the order they were stored.
+/// <para>
+/// Over a durable log (an <see cref="IDispatchLedger"/> with an origin) dispatch is at-least-once across
+/// crashes: every <see cref="DispatchOptions.CheckpointInterval"/> the grains touched since the last
+/// checkpoint persist their state and the checkpoint moves to the newest position applied; on start-up the
+/// events after it are replayed. Grains skip what they applied before by origin and position.
+/// </para>
 /// </summary>
 public sealed partial class EventDispatcher(
     EventRouter router,
     IOptions<DispatchOptions> options,
-    ILogger<EventDispatcher> logger) : BackgroundService
+    ILogger<EventDispatcher> logger,
+    IDispatchLedger? ledger = null) : BackgroundService, IEventLogObserver
 {
     private readonly DispatchOptions _options = options.Value;
+    private readonly IDispatchLedger _ledger = ledger ?? new NoDispatchLedger();
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _work = new(0);
-    private readonly UserActivityBuffer _held = new();
+    private readonly UserActivityBuffer _held = new(ledger?.Origin);
+    private readonly TouchedGrains? _touched = ledger?.Origin is null ? null : new TouchedGrains();
+    private long _lastPosition;
+    private long _checkpoint;
     private List<IngestEvent> _pending = [];
     private long _enqueued;
     private long _roundsApplied;
@@ -76,10 +88,13 @@ public sealed partial class EventDispatcher(
         {
             _pending.AddRange(events);
             _enqueued += events.Count;
+            _lastPosition = Math.Max(_lastPosition, events[^1].Position);
         }
 
         _work.Release();
     }
+
+    void IEventLogObserver.OnStored(IReadOnlyList<IngestEvent> events) => Enqueue(events);
 
     /// <summary>
     /// Waits until every event queued before this call has been applied to all its grains (held user
@@ -122,6 +137,16 @@ public sealed partial class EventDispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (_ledger.Origin is { } origin)
+        {
+            if (!await ReplayAsync(origin, stoppingToken))
+            {
+                return;
+            }
+
+            _ = CheckpointLoopAsync(stoppingToken);
+        }
+
         var nextFlush = Stopwatch.GetTimestamp();
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -172,6 +197,113 @@ public sealed partial class EventDispatcher(
         await RunRoundsAsync();
         await _flushing;
         await FlushUsersAsync();
+        if (_touched is not null)
+        {
+            await CheckpointAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// Replays this host's events after its checkpoint, through the newest it appended before this start,
+    /// so work acknowledged but not applied when the host died reaches its grains without waiting for them
+    /// to be touched again. Events stored after the start are past that end and come through the queue.
+    /// </summary>
+    private async Task<bool> ReplayAsync(string origin, CancellationToken stoppingToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var from = _checkpoint = await _ledger.ReadCheckpointAsync(stoppingToken);
+                var through = await _ledger.LastPositionAsync(stoppingToken);
+                var replayed = 0;
+                while (from < through)
+                {
+                    var page = await _ledger.ReadAsync(from, through, _options.MaxRoundEvents, stoppingToken);
+                    if (page.Count == 0)
+                    {
+                        break;
+                    }
+
+                    await router.ReplayAsync(page, origin, _touched!);
+                    from = page[^1].Position;
+                    replayed += page.Count;
+                }
+
+                lock (_gate)
+                {
+                    _lastPosition = Math.Max(_lastPosition, through);
+                }
+
+                LogReplayed(logger, replayed, origin, _checkpoint, through);
+                return true;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return false;
+            }
+            catch (Exception ex)
+            {
+                // The database or the silo is not ready yet: nothing new is applied before the replay, so retry.
+                LogReplayFailed(logger, ex, attempt);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)), stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return false;
+                }
+            }
+        }
+    }
+
+    private async Task CheckpointLoopAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(_options.CheckpointInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await CheckpointAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping: ExecuteAsync takes the last checkpoint
+        }
+    }
+
+    /// <summary>
+    /// Moves the checkpoint to the newest position enqueued, once everything through it is applied and
+    /// every grain it touched has written its state. A failure leaves the checkpoint where it was.
+    /// </summary>
+    private async Task CheckpointAsync(CancellationToken cancellationToken)
+    {
+        long target;
+        lock (_gate)
+        {
+            target = _lastPosition;
+        }
+
+        if (target <= _checkpoint || !await WaitForAppliedAsync(_options.ReadYourWritesWait, cancellationToken))
+        {
+            return;
+        }
+
+        var taken = _touched!.Take();
+        try
+        {
+            await router.PersistAsync(taken);
+            await _ledger.WriteCheckpointAsync(target, cancellationToken);
+            _checkpoint = target;
+            LogCheckpoint(logger, target, taken.Count);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _touched.Restore(taken);
+            LogCheckpointFailed(logger, ex, target);
+        }
     }
 
     private async Task RunRoundsAsync()
@@ -181,7 +313,7 @@ public sealed partial class EventDispatcher(
             try
             {
                 // A user called this round must not overtake their activity still in an in-flight flush.
-                await router.RouteAsync(round, _held, _flushing);
+                await router.RouteAsync(round, _held, _flushing, _ledger.Origin, _touched);
             }
             catch (Exception ex)
             {
@@ -212,7 +344,7 @@ public sealed partial class EventDispatcher(
         {
             try
             {
-                await router.FlushAsync(_held);
+                await router.FlushAsync(_held, _touched);
             }
             catch (Exception ex)
             {
@@ -271,6 +403,18 @@ public sealed partial class EventDispatcher(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Applying a round of {Count} stored events to their grains failed")]
     private static partial void LogRoundFailed(ILogger logger, Exception ex, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Replayed {Count} events of host {Origin} after position {From} through {Through}")]
+    private static partial void LogReplayed(ILogger logger, int count, string origin, long from, long through);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Replaying stored events after a restart failed (attempt {Attempt}); retrying")]
+    private static partial void LogReplayFailed(ILogger logger, Exception ex, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Dispatch checkpoint at position {Position}: {Grains} grains persisted")]
+    private static partial void LogCheckpoint(ILogger logger, long position, int grains);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dispatch checkpoint at position {Position} failed; it stays where it was")]
+    private static partial void LogCheckpointFailed(ILogger logger, Exception ex, long position);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Handing held user activity to the user grains failed")]
     private static partial void LogFlushFailed(ILogger logger, Exception ex);

@@ -21,6 +21,13 @@ public sealed class EventRouter(IGrainFactory grains)
     public Task RouteAsync(IReadOnlyList<IngestEvent> events) => RouteAsync(events, held: null, Task.CompletedTask);
 
     /// <summary>
+    /// Applies events read back from a durable log (a replay after a restart) to every grain, none held:
+    /// grains recognise what they applied before by <paramref name="origin"/> and position.
+    /// </summary>
+    public Task ReplayAsync(IReadOnlyList<IngestEvent> events, string origin, TouchedGrains touched) =>
+        RouteAsync(events, held: null, Task.CompletedTask, origin, touched);
+
+    /// <summary>
     /// Applies the events; with <paramref name="held"/>, the user stage of events that name their account
     /// is deferred into it (the account stage never is).
     /// </summary>
@@ -29,9 +36,11 @@ public sealed class EventRouter(IGrainFactory grains)
     /// <summary>
     /// As <see cref="RouteAsync(IReadOnlyList{IngestEvent}, UserActivityBuffer?)"/>; user calls, if any are
     /// needed, first wait for <paramref name="flushing"/>, a flush of earlier held activity still on its
-    /// way to the grains, so a user's newer events never overtake it.
+    /// way to the grains, so a user's newer events never overtake it. In durable mode, <paramref name="origin"/>
+    /// names this host on every batch (see <see cref="EventBatch.Origin"/>) and <paramref name="touched"/>
+    /// collects the grains called, for the next dispatch checkpoint.
     /// </summary>
-    public async Task RouteAsync(IReadOnlyList<IngestEvent> events, UserActivityBuffer? held, Task flushing)
+    public async Task RouteAsync(IReadOnlyList<IngestEvent> events, UserActivityBuffer? held, Task flushing, string? origin = null, TouchedGrains? touched = null)
     {
         if (events.Count == 0)
         {
@@ -80,7 +89,8 @@ public sealed class EventRouter(IGrainFactory grains)
                 batch[j] = events[round.Indexes[j]];
             }
 
-            calls.Add((round, User(workspace, user).ApplyAsync(held?.Take(workspace, user), new EventBatch(batch))));
+            touched?.User(workspace, user);
+            calls.Add((round, User(workspace, user).ApplyAsync(held?.Take(workspace, user), new EventBatch(batch, origin))));
         }
 
         await Task.WhenAll(calls.Select(c => c.Answer));
@@ -112,17 +122,32 @@ public sealed class EventRouter(IGrainFactory grains)
         var accountCalls = new List<Task>(byAccount.Count);
         foreach (var (workspace, account, list) in byAccount.All())
         {
-            accountCalls.Add(Account(workspace, account).ApplyAsync(new EventBatch([.. list])));
+            touched?.Account(workspace, account);
+            accountCalls.Add(Account(workspace, account).ApplyAsync(new EventBatch([.. list], origin)));
         }
 
         await Task.WhenAll(accountCalls);
     }
 
     /// <summary>Hands every user's held activity to its grain.</summary>
-    public async Task FlushAsync(UserActivityBuffer held)
+    public async Task FlushAsync(UserActivityBuffer held, TouchedGrains? touched = null)
     {
         var all = held.TakeAll();
+        foreach (var (workspace, user, _) in all)
+        {
+            touched?.User(workspace, user);
+        }
+
         await Task.WhenAll(all.Select(u => User(u.Workspace, u.User).ApplyActivityAsync(u.Activity)));
+    }
+
+    /// <summary>Has every grain in <paramref name="taken"/> write its state (see <see cref="ISnapshotGrain.PersistAsync"/>).</summary>
+    public async Task PersistAsync(TouchedSet taken)
+    {
+        var writes = new List<Task>(taken.Count);
+        writes.AddRange(taken.Users.Select(u => User(u.Workspace, u.Key).PersistAsync()));
+        writes.AddRange(taken.Accounts.Select(a => Account(a.Workspace, a.Key).PersistAsync()));
+        await Task.WhenAll(writes);
     }
 
     private IUserGrain User(string workspace, string user)

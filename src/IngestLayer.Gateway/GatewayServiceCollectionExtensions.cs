@@ -1,5 +1,6 @@
 using IngestLayer.Gateway.Endpoints;
 using IngestLayer.Gateway.Security;
+using IngestLayer.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -20,6 +21,9 @@ public static class GatewayServiceCollectionExtensions
         services.AddOptions<DispatchOptions>().BindConfiguration(DispatchOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<EventDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<EventDispatcher>());
+        // The event log hands what it stores to the dispatcher, in log order.
+        services.AddSingleton<IEventLogObserver>(sp => sp.GetRequiredService<EventDispatcher>());
+        services.TryAddSingleton<IDispatchLedger, NoDispatchLedger>();
         services.AddSingleton<IngestService>();
         services.AddSingleton<AdminTokenFilter>();
         services.AddSingleton<ReadYourWritesFilter>();

@@ -95,8 +95,8 @@ public sealed partial class IngestService(
                 return Problems.Overloaded("Events are arriving faster than they are applied; retry after a second.");
             }
 
+            // The log hands stored events to the dispatcher itself, in log order (see IEventLogObserver).
             var stored = await eventLog.AppendAsync(batch.Events, http.RequestAborted);
-            dispatcher.Enqueue(stored);
 
             if (batch.Rejected.Count > 0)
             {

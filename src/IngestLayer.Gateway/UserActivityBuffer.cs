@@ -8,7 +8,8 @@ namespace IngestLayer.Gateway;
 /// events that name their account are held: nothing waits on the user grain's answer for them. Used by
 /// the single dispatch loop, so it takes no locks.
 /// </summary>
-public sealed class UserActivityBuffer
+/// <param name="origin">The host the held events came from, stamped on each aggregate (durable mode).</param>
+public sealed class UserActivityBuffer(string? origin = null)
 {
     private readonly WorkspaceMap<Builder> _users = new();
 
@@ -34,7 +35,7 @@ public sealed class UserActivityBuffer
         }
 
         Events -= builder.EventCount;
-        return builder.Build();
+        return builder.Build(origin);
     }
 
     /// <summary>Takes everything held.</summary>
@@ -43,7 +44,7 @@ public sealed class UserActivityBuffer
         var all = new List<(string, string, UserActivity)>(_users.Count);
         foreach (var (workspace, user, builder) in _users.All())
         {
-            all.Add((workspace, user, builder.Build()));
+            all.Add((workspace, user, builder.Build(origin)));
         }
 
         _users.Clear();
@@ -57,12 +58,14 @@ public sealed class UserActivityBuffer
         private readonly List<string> _accounts = new(1);
         private DateTimeOffset _first = DateTimeOffset.MaxValue;
         private DateTimeOffset _last = DateTimeOffset.MinValue;
+        private long _throughPosition;
 
         public int EventCount { get; private set; }
 
         public void Add(IngestEvent e)
         {
             EventCount++;
+            _throughPosition = Math.Max(_throughPosition, e.Position);
             _first = e.Timestamp < _first ? e.Timestamp : _first;
             _last = e.Timestamp > _last ? e.Timestamp : _last;
             if (_accounts.Count == 0 || _accounts[^1] != e.AccountId)
@@ -86,6 +89,7 @@ public sealed class UserActivityBuffer
             _usage.Add(new UsageCount(e.Name, e.Feature, minute, 1, e.Count));
         }
 
-        public UserActivity Build() => new([.. _usage], [.. _accounts], _first, _last, EventCount);
+        public UserActivity Build(string? origin) =>
+            new([.. _usage], [.. _accounts], _first, _last, EventCount) { Origin = origin, ThroughPosition = _throughPosition };
     }
 }

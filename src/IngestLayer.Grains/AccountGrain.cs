@@ -50,6 +50,11 @@ public sealed partial class AccountGrain(
 
         foreach (var e in batch.Events)
         {
+            if (!s.Applied.Advance(batch.Origin, e.Position))
+            {
+                continue; // redelivered after a restart: its effects are in the snapshot already
+            }
+
             s.Apply(e, nowBuckets);
             if (AccountSignals.SignalMovedBy(e, _signals) is { } signal)
             {
@@ -65,6 +70,8 @@ public sealed partial class AccountGrain(
             LogAlertFired(logger, alert.Signal, _workspace, _accountId, alert.AlertId, added);
         }
     }
+
+    public Task PersistAsync() => _flusher.WriteIfDirtyAsync(state);
 
     public Task AssignOwnerAsync(OwnerAssignment assignment)
     {

@@ -29,6 +29,8 @@ public sealed class AccountState
     [Id(14)] public long EventsApplied { get; set; }
     /// <summary>Set once the account has had an event or an owner assigned; before that the ops API says 404.</summary>
     [Id(15)] public bool Known { get; set; }
+    /// <summary>Log positions applied (durable mode), so a redelivered event is not counted twice.</summary>
+    [Id(16)] public AppliedPositions Applied { get; set; } = new();
 
     public SignalLatch Latch(string signal)
     {

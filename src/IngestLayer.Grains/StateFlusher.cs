@@ -11,6 +11,18 @@ internal sealed class StateFlusher
 
     public void MarkDirty() => _dirty = true;
 
+    /// <summary>Writes the state now if it changed since the last write.</summary>
+    public async Task WriteIfDirtyAsync<TState>(IPersistentState<TState> state)
+    {
+        if (!_dirty)
+        {
+            return;
+        }
+
+        _dirty = false;
+        await state.WriteStateAsync();
+    }
+
     public async Task FlushAsync<TState>(IPersistentState<TState> state, DeactivationReason reason)
     {
         // A silo shutting down takes in-memory storage with it; there is nothing to write to.

@@ -18,15 +18,18 @@ public sealed class UserGrain(
     public Task<string?[]> ApplyAsync(UserActivity? earlier, EventBatch batch)
     {
         var now = time.GetUtcNow();
+        var s = state.State;
         if (earlier is not null)
         {
-            state.State.Apply(earlier, now);
+            ApplyActivity(earlier, now);
         }
 
         var accounts = new string?[batch.Events.Length];
         for (var i = 0; i < accounts.Length; i++)
         {
-            accounts[i] = state.State.Apply(batch.Events[i], now);
+            var e = batch.Events[i];
+            // A redelivered event is not applied again, but the router still needs its account.
+            accounts[i] = s.Applied.Advance(batch.Origin, e.Position) ? s.Apply(e, now) : e.AccountId ?? s.CurrentAccount;
         }
 
         _flusher.MarkDirty();
@@ -35,9 +38,21 @@ public sealed class UserGrain(
 
     public Task ApplyActivityAsync(UserActivity activity)
     {
-        state.State.Apply(activity, time.GetUtcNow());
+        ApplyActivity(activity, time.GetUtcNow());
         _flusher.MarkDirty();
         return Task.CompletedTask;
+    }
+
+    public Task PersistAsync() => _flusher.WriteIfDirtyAsync(state);
+
+    // Aggregates are only built from events dispatched live, never from a replay, so one never straddles a
+    // snapshot's watermark: it is either wholly applied already or wholly new.
+    private void ApplyActivity(UserActivity activity, DateTimeOffset now)
+    {
+        if (state.State.Applied.Advance(activity.Origin, activity.ThroughPosition))
+        {
+            state.State.Apply(activity, now);
+        }
     }
 
     public Task<UserSnapshot?> GetSnapshotAsync()

@@ -21,6 +21,8 @@ public sealed class UserState
     [Id(7)] public DateTimeOffset? LastSeen { get; set; }
     [Id(8)] public long EventsApplied { get; set; }
     [Id(9)] public List<string> PreviousIds { get; set; } = [];
+    /// <summary>Log positions applied (durable mode), so a redelivered event is not counted twice.</summary>
+    [Id(10)] public AppliedPositions Applied { get; set; } = new();
 
     public string? CurrentAccount => Accounts.Count == 0 ? null : Accounts[^1];
 

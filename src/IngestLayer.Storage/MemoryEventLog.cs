@@ -19,8 +19,11 @@ public sealed class MemoryEventLog : IEventLog
     private readonly Lock _gate = new();
     private long _count;
 
-    public MemoryEventLog(IOptions<EmbeddedOptions> options)
+    private readonly IEventLogObserver? _observer;
+
+    public MemoryEventLog(IOptions<EmbeddedOptions> options, IEventLogObserver? observer = null)
     {
+        _observer = observer;
         _window = new ulong[options.Value.EventLogCapacity];
         _seen = new HashSet<ulong>(options.Value.EventLogCapacity);
     }
@@ -53,6 +56,11 @@ public sealed class MemoryEventLog : IEventLog
                 _window[slot] = keys[i];
                 _count++;
                 stored.Add(events[i]);
+            }
+
+            if (stored.Count > 0)
+            {
+                _observer?.OnStored(stored);
             }
         }
 
