@@ -10,7 +10,8 @@ namespace IngestLayer.Storage;
 /// last <see cref="EmbeddedOptions.EventLogCapacity"/> events. It keeps no event bodies: retaining them
 /// would make the GC trace millions of objects, and nothing reads them back in embedded mode. Dedupe keys
 /// are 64-bit hashes in a ring, so the window costs two flat arrays. Durable mode keeps every event whole
-/// in PostgreSQL.
+/// in PostgreSQL. For the same reason <see cref="ReadAsync"/> returns nothing and positions stay 0:
+/// there is nothing to replay in a log that does not outlive the process.
 /// </summary>
 public sealed class MemoryEventLog : IEventLog
 {
@@ -66,6 +67,9 @@ public sealed class MemoryEventLog : IEventLog
 
         return ValueTask.FromResult<IReadOnlyList<IngestEvent>>(stored);
     }
+
+    public IAsyncEnumerable<IngestEvent> ReadAsync(long afterPosition, string? ingestedBy, int max, CancellationToken cancellationToken) =>
+        AsyncEnumerable.Empty<IngestEvent>();
 
     // 64 bits: over a million-event window the chance that two different ids collide is about 1 in 30 million.
     private static ulong DedupeKey(IngestEvent e) =>

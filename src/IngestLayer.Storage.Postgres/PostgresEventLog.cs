@@ -1,0 +1,335 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+using IngestLayer.Contracts;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace IngestLayer.Storage.Postgres;
+
+/// <summary>
+/// Durable mode's event log: <c>event_log</c> in PostgreSQL, written by group commit.
+/// <para>
+/// Concurrent <see cref="AppendAsync"/> calls are queued to one writer loop, which takes everything queued
+/// (up to <see cref="PostgresOptions.MaxAppendGroupEvents"/> events) and stores it with one statement —
+/// <c>INSERT ... SELECT FROM unnest(...) ON CONFLICT DO NOTHING RETURNING</c> — in one round trip and one
+/// implicit transaction, then completes each caller with its newly stored events. A call completes only
+/// after that transaction has committed.
+/// </para>
+/// <para>
+/// <b>Invariant the dispatcher relies on:</b> one writer per host and one transaction at a time, so the
+/// positions this host's appends are given are committed in increasing order: once an append has completed
+/// with position N, every event this host stored with a position below N is committed and visible. (Rows
+/// of <i>other</i> hosts' concurrent appends may still commit below N later; only per-host order holds.)
+/// </para>
+/// <para>
+/// When the database cannot be reached every caller of the failed group gets a
+/// <see cref="StorageUnavailableException"/>; the loop keeps running, drops its connection and opens a new
+/// one for the next group, so appends succeed again as soon as the database is back. A group refused for
+/// its data (a NUL character in a string) is split per caller, so only the caller that sent it fails, with
+/// <see cref="StorageRejectedException"/>.
+/// </para>
+/// </summary>
+public sealed partial class PostgresEventLog : IEventLog, IAsyncDisposable
+{
+    private const string InsertSql = """
+        INSERT INTO event_log (workspace, source, message_id, kind, event, user_id, anonymous_id, account_id, previous_id,
+                               event_time, received_at, feature, count, plan, properties, traits, ingested_by)
+        SELECT u.workspace, u.source, u.message_id, u.kind, u.event, u.user_id, u.anonymous_id, u.account_id, u.previous_id,
+               u.event_time, u.received_at, u.feature, u.count, u.plan, u.properties, u.traits, $17
+        FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) WITH ORDINALITY
+             AS u(workspace, source, message_id, kind, event, user_id, anonymous_id, account_id, previous_id,
+                  event_time, received_at, feature, count, plan, properties, traits, ord)
+        ORDER BY u.ord
+        ON CONFLICT (workspace, source, message_id) DO NOTHING
+        RETURNING position, workspace, source, message_id
+        """;
+
+    private const string Columns = """
+        position, workspace, source, message_id, kind, event, user_id, anonymous_id, account_id, previous_id,
+        event_time, received_at, feature, count, plan, properties::text, traits::text
+        """;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly string _hostInstanceId;
+    private readonly int _maxGroupEvents;
+    private readonly ILogger _logger;
+    private readonly Channel<PendingAppend> _queue = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _writer;
+
+    // The writer loop's own connection and prepared statement: one writer, so one connection is all it needs,
+    // and keeping it saves the pool round trip and re-parsing the statement per group.
+    private NpgsqlConnection? _connection;
+    private NpgsqlCommand? _insert;
+    private long _roundTrips;
+    private long _groups;
+
+    public PostgresEventLog(NpgsqlDataSource dataSource, IOptions<PostgresOptions> options, ILogger<PostgresEventLog>? logger = null)
+    {
+        _dataSource = dataSource;
+        _hostInstanceId = options.Value.HostInstanceId;
+        _maxGroupEvents = options.Value.MaxAppendGroupEvents;
+        _logger = logger ?? NullLogger<PostgresEventLog>.Instance;
+        _writer = Task.Run(WriteLoopAsync);
+    }
+
+    /// <summary>Insert statements sent to the database so far (one per group, more when a group is split).</summary>
+    public long RoundTrips => Interlocked.Read(ref _roundTrips);
+
+    /// <summary>Groups taken from the queue so far; compare with the number of <see cref="AppendAsync"/> calls.</summary>
+    public long Groups => Interlocked.Read(ref _groups);
+
+    public async ValueTask<IReadOnlyList<IngestEvent>> AppendAsync(IReadOnlyList<IngestEvent> events, CancellationToken cancellationToken)
+    {
+        if (events.Count == 0)
+        {
+            return [];
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var pending = new PendingAppend(events);
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            throw new StorageUnavailableException("The event log is shutting down.");
+        }
+
+        // Cancellation only withdraws a call still waiting in the queue (see PendingAppend).
+        await using var registration = cancellationToken.UnsafeRegister(static (state, token) => ((PendingAppend)state!).TryCancel(token), pending);
+        return await pending.Completion;
+    }
+
+    public async IAsyncEnumerable<IngestEvent> ReadAsync(long afterPosition, string? ingestedBy, int max, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
+        // Read whole before yielding: storage failures are translated here, and C# cannot yield inside a
+        // try with a catch. max bounds the page; callers page on by the last position.
+        var page = await ReadPageAsync(afterPosition, ingestedBy, max, cancellationToken);
+        foreach (var e in page)
+        {
+            yield return e;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _writer;
+        await DropConnectionAsync();
+    }
+
+    private async Task<List<IngestEvent>> ReadPageAsync(long afterPosition, string? ingestedBy, int max, CancellationToken cancellationToken)
+    {
+        // Two statements rather than "($2 IS NULL OR ingested_by = $2)", which would keep the planner from
+        // using the (ingested_by, position) index.
+        var sql = ingestedBy is null
+            ? $"SELECT {Columns} FROM event_log WHERE position > $1 ORDER BY position LIMIT $2"
+            : $"SELECT {Columns} FROM event_log WHERE position > $1 AND ingested_by = $3 ORDER BY position LIMIT $2";
+        var page = new List<IngestEvent>(Math.Min(max, 10_000));
+        try
+        {
+            await using var command = _dataSource.CreateCommand(sql);
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterPosition });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = max });
+            if (ingestedBy is not null)
+            {
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ingestedBy });
+            }
+
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                page.Add(ReadEvent(reader));
+            }
+        }
+        catch (Exception e) when (PostgresErrors.IsStoreFailure(e))
+        {
+            throw PostgresErrors.Translate(e, "read the event log");
+        }
+
+        return page;
+    }
+
+    private static IngestEvent ReadEvent(NpgsqlDataReader r) => new()
+    {
+        Position = r.GetInt64(0),
+        Workspace = r.GetString(1),
+        Source = r.GetString(2),
+        MessageId = r.GetString(3),
+        Kind = EventKinds.Parse(r.GetString(4)),
+        Name = r.GetString(5),
+        UserId = r.IsDBNull(6) ? null : r.GetString(6),
+        AnonymousId = r.IsDBNull(7) ? null : r.GetString(7),
+        AccountId = r.IsDBNull(8) ? null : r.GetString(8),
+        PreviousId = r.IsDBNull(9) ? null : r.GetString(9),
+        Timestamp = r.GetFieldValue<DateTimeOffset>(10),
+        ReceivedAt = r.GetFieldValue<DateTimeOffset>(11),
+        Feature = r.IsDBNull(12) ? null : r.GetString(12),
+        Count = r.GetInt32(13),
+        Plan = r.IsDBNull(14) ? null : r.GetString(14),
+        // jsonb keeps the content, not the bytes: key order, whitespace and duplicate keys are normalised.
+        Properties = Encoding.UTF8.GetBytes(r.GetString(15)),
+        Traits = r.IsDBNull(16) ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(16)),
+    };
+
+    private async Task WriteLoopAsync()
+    {
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync())
+        {
+            var callers = new List<PendingAppend>();
+            var events = 0;
+            // Everything queued, up to the cap; a first call over the cap alone still goes, whole.
+            while (reader.TryPeek(out var next) && (events == 0 || events + next.Events.Count <= _maxGroupEvents))
+            {
+                reader.TryRead(out _);
+                if (next.TryTake())
+                {
+                    callers.Add(next);
+                    events += next.Events.Count;
+                }
+            }
+
+            if (callers.Count > 0)
+            {
+                Interlocked.Increment(ref _groups);
+                await WriteGroupAsync(callers);
+            }
+        }
+    }
+
+    private async Task WriteGroupAsync(IReadOnlyList<PendingAppend> callers)
+    {
+        AppendGroup? group = null;
+        try
+        {
+            group = new AppendGroup(callers);
+            await InsertAsync(group);
+            group.Complete();
+        }
+        catch (Exception e) when (PostgresErrors.IsDataError(e) && callers.Count > 1)
+        {
+            // One caller's data poisons the statement: write each caller alone so only that caller fails.
+            LogGroupSplit(_logger, callers.Count, PostgresErrors.Describe(e));
+            foreach (var caller in callers)
+            {
+                await WriteGroupAsync([caller]);
+            }
+        }
+        catch (Exception e) when (PostgresErrors.IsStoreFailure(e))
+        {
+            if (!PostgresErrors.IsDataError(e))
+            {
+                // The connection may be broken or mid-protocol: the next group starts on a fresh one.
+                await DropConnectionAsync();
+                LogAppendFailed(_logger, e, group?.RowCount ?? 0, callers.Count, PostgresErrors.Describe(e));
+            }
+
+            Fail(callers, PostgresErrors.Translate(e, "append events"));
+        }
+        catch (Exception e)
+        {
+            // A bug in building or completing the group. The loop must outlive it, or every later append
+            // would wait forever; the callers get the bug's exception.
+            LogAppendBug(_logger, e);
+            await DropConnectionAsync();
+            Fail(callers, e);
+        }
+    }
+
+    private static void Fail(IReadOnlyList<PendingAppend> callers, Exception exception)
+    {
+        foreach (var caller in callers)
+        {
+            caller.Fail(exception);
+        }
+    }
+
+    private async Task InsertAsync(AppendGroup group)
+    {
+        var insert = await InsertCommandAsync();
+        var p = insert.Parameters;
+        p[0].Value = group.Workspace;
+        p[1].Value = group.Source;
+        p[2].Value = group.MessageId;
+        p[3].Value = group.Kind;
+        p[4].Value = group.Event;
+        p[5].Value = group.UserId;
+        p[6].Value = group.AnonymousId;
+        p[7].Value = group.AccountId;
+        p[8].Value = group.PreviousId;
+        p[9].Value = group.EventTime;
+        p[10].Value = group.ReceivedAt;
+        p[11].Value = group.Feature;
+        p[12].Value = group.Count;
+        p[13].Value = group.Plan;
+        p[14].Value = group.Properties;
+        p[15].Value = group.Traits;
+        Interlocked.Increment(ref _roundTrips);
+        // No cancellation: once sent, the outcome must be read, or committed events would go unreported.
+        await using var reader = await insert.ExecuteReaderAsync(CancellationToken.None);
+        while (await reader.ReadAsync(CancellationToken.None))
+        {
+            group.Stored(reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(0));
+        }
+    }
+
+    private async ValueTask<NpgsqlCommand> InsertCommandAsync()
+    {
+        if (_insert is not null)
+        {
+            return _insert;
+        }
+
+        _connection = await _dataSource.OpenConnectionAsync(CancellationToken.None);
+        var insert = new NpgsqlCommand(InsertSql, _connection);
+        foreach (var type in ColumnTypes)
+        {
+            insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = type });
+        }
+
+        insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = _hostInstanceId });
+        await insert.PrepareAsync(CancellationToken.None);
+        _insert = insert;
+        return insert;
+    }
+
+    private static readonly NpgsqlDbType[] ColumnTypes =
+    [
+        .. Enumerable.Repeat(NpgsqlDbType.Array | NpgsqlDbType.Text, 9),
+        NpgsqlDbType.Array | NpgsqlDbType.TimestampTz,
+        NpgsqlDbType.Array | NpgsqlDbType.TimestampTz,
+        NpgsqlDbType.Array | NpgsqlDbType.Text,
+        NpgsqlDbType.Array | NpgsqlDbType.Integer,
+        NpgsqlDbType.Array | NpgsqlDbType.Text,
+        NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
+        NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
+    ];
+
+    private async ValueTask DropConnectionAsync()
+    {
+        if (_insert is not null)
+        {
+            await _insert.DisposeAsync();
+            _insert = null;
+        }
+
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync();
+            _connection = null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Appending {Rows} events of {Callers} requests failed: {Reason}")]
+    private static partial void LogAppendFailed(ILogger logger, Exception exception, int rows, int callers, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL refused the data of a group of {Callers} appends ({Reason}); writing each alone")]
+    private static partial void LogGroupSplit(ILogger logger, int callers, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Appending a group of events failed unexpectedly; its requests fail, the writer goes on")]
+    private static partial void LogAppendBug(ILogger logger, Exception exception);
+}
