@@ -1,4 +1,5 @@
 using System.Text.Json;
+using IngestLayer.Contracts;
 using IngestLayer.Gateway.Endpoints;
 using IngestLayer.Gateway.Parsing;
 using IngestLayer.Gateway.Security;
@@ -96,7 +97,22 @@ public sealed partial class IngestService(
             }
 
             // The log hands stored events to the dispatcher itself, in log order (see IEventLogObserver).
-            var stored = await eventLog.AppendAsync(batch.Events, http.RequestAborted);
+            IReadOnlyList<IngestEvent> stored;
+            try
+            {
+                stored = await eventLog.AppendAsync(batch.Events, http.RequestAborted);
+            }
+            catch (StorageUnavailableException ex)
+            {
+                // Never a 2xx that cannot be kept: the SDK retries, and the retry is deduplicated by message id.
+                LogStoreUnavailable(logger, source.Name, ex.Message);
+                http.Response.Headers.RetryAfter = "2";
+                return Problems.Unavailable("The event store is unavailable; nothing was stored. Retry after a few seconds.");
+            }
+            catch (StorageRejectedException ex)
+            {
+                return Problems.BadRequest("Unstorable event", ex.Message);
+            }
 
             if (batch.Rejected.Count > 0)
             {
@@ -106,6 +122,9 @@ public sealed partial class IngestService(
             return success(new IngestOutcome(batch.Events.Count, batch.Events.Count - stored.Count, batch.Rejected));
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Source {Source}: the event store is unavailable, answered 503: {Reason}")]
+    private static partial void LogStoreUnavailable(ILogger logger, string source, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Source {Source}: rejected {Count} events; first: {Field} {Error}")]
     private static partial void LogRejected(ILogger logger, string source, int count, string field, string error);

@@ -118,9 +118,13 @@ internal sealed class AppendGroup
         _positions[row] = position;
     }
 
-    /// <summary>Completes every caller with its newly stored events, in its own order, positions set.</summary>
-    public void Complete()
+    /// <summary>
+    /// Completes every caller with its newly stored events, in its own order, positions set; first hands
+    /// all of them, in position order, to <paramref name="observer"/>.
+    /// </summary>
+    public void Complete(IEventLogObserver? observer)
     {
+        var all = new List<IngestEvent>[_callers.Count];
         for (var c = 0; c < _callers.Count; c++)
         {
             var events = _callers[c].Events;
@@ -134,7 +138,21 @@ internal sealed class AppendGroup
                 }
             }
 
-            _callers[c].Complete(stored);
+            all[c] = stored;
+        }
+
+        if (observer is not null)
+        {
+            var ordered = all.SelectMany(s => s).OrderBy(e => e.Position).ToList();
+            if (ordered.Count > 0)
+            {
+                observer.OnStored(ordered);
+            }
+        }
+
+        for (var c = 0; c < _callers.Count; c++)
+        {
+            _callers[c].Complete(all[c]);
         }
     }
 }

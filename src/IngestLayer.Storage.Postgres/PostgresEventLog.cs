@@ -68,8 +68,11 @@ public sealed partial class PostgresEventLog : IEventLog, IAsyncDisposable
     private long _roundTrips;
     private long _groups;
 
-    public PostgresEventLog(NpgsqlDataSource dataSource, IOptions<PostgresOptions> options, ILogger<PostgresEventLog>? logger = null)
+    private readonly IEventLogObserver? _observer;
+
+    public PostgresEventLog(NpgsqlDataSource dataSource, IOptions<PostgresOptions> options, ILogger<PostgresEventLog>? logger = null, IEventLogObserver? observer = null)
     {
+        _observer = observer;
         _dataSource = dataSource;
         _hostInstanceId = options.Value.HostInstanceId;
         _maxGroupEvents = options.Value.MaxAppendGroupEvents;
@@ -208,7 +211,7 @@ public sealed partial class PostgresEventLog : IEventLog, IAsyncDisposable
         {
             group = new AppendGroup(callers);
             await InsertAsync(group);
-            group.Complete();
+            group.Complete(_observer);
         }
         catch (Exception e) when (PostgresErrors.IsDataError(e) && callers.Count > 1)
         {

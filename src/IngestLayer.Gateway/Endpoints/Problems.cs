@@ -19,6 +19,9 @@ public static class Problems
     public static ProblemHttpResult Overloaded(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Overloaded");
 
+    public static ProblemHttpResult Unavailable(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Store unavailable");
+
     public static ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
 
