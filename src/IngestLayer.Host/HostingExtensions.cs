@@ -36,6 +36,7 @@ public static class HostingExtensions
         services.AddSingleton<MemoryEventLog>();
         services.AddSingleton<IEventLog>(sp => sp.GetRequiredService<MemoryEventLog>());
         services.AddSingleton<IAlertOutbox, MemoryAlertOutbox>();
+        services.AddSingleton<IOwnerStore, MemoryOwnerStore>();
 
         services.AddOptions<SignalOptions>()
             .BindConfiguration(SignalOptions.Section)

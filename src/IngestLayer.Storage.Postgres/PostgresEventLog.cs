@@ -33,6 +33,12 @@ namespace IngestLayer.Storage.Postgres;
 /// its data (a NUL character in a string) is split per caller, so only the caller that sent it fails, with
 /// <see cref="StorageRejectedException"/>.
 /// </para>
+/// <para>
+/// A connection lost after the statement was sent leaves the group in doubt: it may have committed. Its
+/// callers still get <see cref="StorageUnavailableException"/>, and a client's retry then finds the events
+/// stored and gets none back (dedupe), so events of an in-doubt group reach the grains only through the
+/// host's replay of its own appends (<see cref="ReadAsync"/> with its <see cref="PostgresOptions.HostInstanceId"/>).
+/// </para>
 /// </summary>
 public sealed partial class PostgresEventLog : IEventLog, IAsyncDisposable
 {
@@ -48,6 +54,19 @@ public sealed partial class PostgresEventLog : IEventLog, IAsyncDisposable
         ON CONFLICT (workspace, source, message_id) DO NOTHING
         RETURNING position, workspace, source, message_id
         """;
+
+    // The types of $1..$16, in the order of the unnest column list above.
+    private static readonly NpgsqlDbType[] ColumnTypes =
+    [
+        .. Enumerable.Repeat(NpgsqlDbType.Array | NpgsqlDbType.Text, 9),
+        NpgsqlDbType.Array | NpgsqlDbType.TimestampTz,
+        NpgsqlDbType.Array | NpgsqlDbType.TimestampTz,
+        NpgsqlDbType.Array | NpgsqlDbType.Text,
+        NpgsqlDbType.Array | NpgsqlDbType.Integer,
+        NpgsqlDbType.Array | NpgsqlDbType.Text,
+        NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
+        NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
+    ];
 
     private const string Columns = """
         position, workspace, source, message_id, kind, event, user_id, anonymous_id, account_id, previous_id,
@@ -299,18 +318,6 @@ public sealed partial class PostgresEventLog : IEventLog, IAsyncDisposable
         _insert = insert;
         return insert;
     }
-
-    private static readonly NpgsqlDbType[] ColumnTypes =
-    [
-        .. Enumerable.Repeat(NpgsqlDbType.Array | NpgsqlDbType.Text, 9),
-        NpgsqlDbType.Array | NpgsqlDbType.TimestampTz,
-        NpgsqlDbType.Array | NpgsqlDbType.TimestampTz,
-        NpgsqlDbType.Array | NpgsqlDbType.Text,
-        NpgsqlDbType.Array | NpgsqlDbType.Integer,
-        NpgsqlDbType.Array | NpgsqlDbType.Text,
-        NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
-        NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
-    ];
 
     private async ValueTask DropConnectionAsync()
     {

@@ -6,13 +6,21 @@ using Npgsql;
 
 namespace IngestLayer.Storage.Postgres;
 
-/// <summary>Registers durable mode's database access: one <see cref="NpgsqlDataSource"/> (one pool) and the migrator.</summary>
+/// <summary>
+/// Registers durable mode's database access: one <see cref="NpgsqlDataSource"/> (one pool), the migrator,
+/// and the storage seam on PostgreSQL — <see cref="IEventLog"/>, <see cref="IAlertOutbox"/> and
+/// <see cref="IOwnerStore"/> — replacing any in-memory ones registered before.
+/// </summary>
 public static class PostgresServiceCollectionExtensions
 {
-    public static IServiceCollection AddPostgresStorage(this IServiceCollection services, string connectionString)
+    public static IServiceCollection AddPostgresStorage(this IServiceCollection services, string connectionString, Action<PostgresOptions>? configure = null)
     {
         services.AddOptions<PostgresOptions>()
-            .Configure(o => o.ConnectionString = connectionString)
+            .Configure(o =>
+            {
+                o.ConnectionString = connectionString;
+                configure?.Invoke(o);
+            })
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(sp =>
@@ -26,6 +34,19 @@ public static class PostgresServiceCollectionExtensions
             sp.GetRequiredService<NpgsqlDataSource>(),
             sp.GetRequiredService<ILogger<SchemaMigrator>>(),
             timeout: sp.GetRequiredService<IOptions<PostgresOptions>>().Value.MigrationTimeout));
+
+        services.TryAddSingleton<PostgresEventLog>();
+        services.RemoveAll<IEventLog>();
+        services.AddSingleton<IEventLog>(sp => sp.GetRequiredService<PostgresEventLog>());
+
+        services.TryAddSingleton(sp => new PostgresAlertOutbox(
+            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
+        services.RemoveAll<IAlertOutbox>();
+        services.AddSingleton<IAlertOutbox>(sp => sp.GetRequiredService<PostgresAlertOutbox>());
+
+        services.TryAddSingleton<PostgresOwnerStore>();
+        services.RemoveAll<IOwnerStore>();
+        services.AddSingleton<IOwnerStore>(sp => sp.GetRequiredService<PostgresOwnerStore>());
         return services;
     }
 }

@@ -20,6 +20,12 @@ public interface IAlertOutbox
     /// <summary>Records how an attempt ended.</summary>
     ValueTask CompleteAttemptAsync(string alertId, DeliveryOutcome outcome, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Puts a failed alert back to pending, due now, with its attempt count reset (an operator fixed the
+    /// cause, e.g. invited the bot to the channel). Only failed alerts: anything else is still on its way or done.
+    /// </summary>
+    ValueTask<RequeueResult> RequeueAsync(string alertId, CancellationToken cancellationToken);
+
     /// <summary>Newest first.</summary>
     ValueTask<IReadOnlyList<OutboxEntry>> QueryAsync(AlertQuery query, CancellationToken cancellationToken);
 

@@ -89,6 +89,28 @@ public sealed class MemoryAlertOutbox(IOptions<EmbeddedOptions> options, TimePro
         return ValueTask.CompletedTask;
     }
 
+    public ValueTask<RequeueResult> RequeueAsync(string alertId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (!_entries.TryGetValue(alertId, out var entry))
+            {
+                return ValueTask.FromResult(RequeueResult.Unknown);
+            }
+
+            if (entry.Status != AlertDeliveryStatus.Failed)
+            {
+                return ValueTask.FromResult(RequeueResult.NotFailed);
+            }
+
+            _leases.Remove(alertId);
+            _entries[alertId] = entry with { Status = AlertDeliveryStatus.Pending, Attempts = 0, NextAttemptAt = time.GetUtcNow() };
+        }
+
+        _signal.Release();
+        return ValueTask.FromResult(RequeueResult.Requeued);
+    }
+
     public ValueTask<IReadOnlyList<OutboxEntry>> QueryAsync(AlertQuery query, CancellationToken cancellationToken)
     {
         var result = new List<OutboxEntry>();

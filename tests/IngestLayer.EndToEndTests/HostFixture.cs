@@ -29,6 +29,9 @@ public sealed class HostFixture : IAsyncLifetime
 
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
 
+    /// <summary>The host's services, for asserting on what it stored behind the HTTP API.</summary>
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("The host has not started.");
+
     public async Task InitializeAsync()
     {
         Slack = await FakeSlack.StartAsync(o => o.Channels.Add("#default-alerts"));

@@ -1,5 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using IngestLayer.Storage;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace IngestLayer.EndToEndTests;
 
@@ -28,6 +30,11 @@ public class OwnerImportTests(HostFixture host)
         var account = await host.AccountAsync(a);
         Assert.Equal("ada@vendor.example", account["account"]!["profile"]!["owner"]!.GetValue<string>());
         Assert.Equal("#ada-alerts", account["account"]!["profile"]!["slack_channel"]!.GetValue<string>());
+
+        // The import is also kept in the owner store (PostgreSQL in durable mode), not only in the grains.
+        var store = host.Services.GetRequiredService<IOwnerStore>();
+        Assert.Equal(new OwnerRecord(a, "ada@vendor.example", "#ada-alerts"), await store.GetAsync("default", a, CancellationToken.None));
+        Assert.Equal(new OwnerRecord(b, "bob@vendor.example", null), await store.GetAsync("default", b, CancellationToken.None));
     }
 
     [Fact]

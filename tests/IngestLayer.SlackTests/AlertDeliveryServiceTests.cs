@@ -260,6 +260,9 @@ public sealed class AlertDeliveryServiceTests : IAsyncLifetime
         public ValueTask CompleteAttemptAsync(string alertId, DeliveryOutcome outcome, CancellationToken cancellationToken) =>
             inner.CompleteAttemptAsync(alertId, outcome, cancellationToken);
 
+        public ValueTask<RequeueResult> RequeueAsync(string alertId, CancellationToken cancellationToken) =>
+            inner.RequeueAsync(alertId, cancellationToken);
+
         public ValueTask<IReadOnlyList<OutboxEntry>> QueryAsync(AlertQuery query, CancellationToken cancellationToken) =>
             inner.QueryAsync(query, cancellationToken);
 

@@ -25,6 +25,7 @@ public static class OpsApi
         ops.MapGet("/accounts/{accountId}", GetAccountAsync).WithName("GetAccount").WithSummary("An account grain's live state.");
         ops.MapGet("/users/{userId}", GetUserAsync).WithName("GetUser").WithSummary("A user grain's live state.");
         ops.MapGet("/alerts", GetAlertsAsync).WithName("GetAlerts").WithSummary("Alerts, newest first, with their delivery status.");
+        ops.MapPost("/alerts/{alertId}/retry", RetryAlertAsync).WithName("RetryAlert").WithSummary("Send a failed alert again (after fixing what made it fail).");
         ops.MapPost("/owners/import", ImportOwnersAsync).WithName("ImportOwners").WithSummary("Import the book of business (CSV: account_id,owner,slack_channel).");
         return app;
     }
@@ -88,8 +89,17 @@ public static class OpsApi
         return TypedResults.Ok(alerts);
     }
 
+    private static async Task<Results<Accepted, ProblemHttpResult>> RetryAlertAsync(string alertId, IAlertOutbox outbox, CancellationToken cancellationToken) =>
+        await outbox.RequeueAsync(alertId, cancellationToken) switch
+        {
+            RequeueResult.Requeued => TypedResults.Accepted((string?)null),
+            RequeueResult.Unknown => Problems.NotFound($"No alert has the id '{alertId}'."),
+            _ => Problems.Conflict("Alert not failed",
+                $"Alert '{alertId}' has not failed: it is pending, being retried, or already delivered. Only failed alerts can be retried."),
+        };
+
     private static async Task<Results<Ok<OwnerImportResponse>, ProblemHttpResult>> ImportOwnersAsync(
-        HttpRequest request, string? workspace, IGrainFactory grains, IOptions<IngestLayerOptions> options, CancellationToken cancellationToken)
+        HttpRequest request, string? workspace, IGrainFactory grains, IOwnerStore owners, IOptions<IngestLayerOptions> options, CancellationToken cancellationToken)
     {
         if (CheckWorkspace(ref workspace) is { } bad)
         {
@@ -119,6 +129,9 @@ public static class OpsApi
         {
             return Problems.BadRequest("Invalid CSV", fileError);
         }
+
+        // The store first: it is the record that outlives the process; the grains are the live view of it.
+        await owners.UpsertAsync(workspace, [.. rows.Select(r => new OwnerRecord(r.AccountId, r.Owner, r.SlackChannel))], cancellationToken);
 
         // Grains are independent, so the rows are applied concurrently in bounded chunks.
         foreach (var chunk in rows.Chunk(256))

@@ -1,0 +1,206 @@
+using System.Text;
+using System.Text.Json;
+using IngestLayer.Contracts;
+using Npgsql;
+
+namespace IngestLayer.Storage.Postgres;
+
+/// <summary>
+/// Durable mode's alert outbox: <c>alert_outbox</c> in PostgreSQL, the <see cref="Alert"/> itself as
+/// <c>payload jsonb</c>. Enqueue dedupes on the deterministic alert id (<c>ON CONFLICT (id) DO NOTHING</c>);
+/// workers on any host claim due rows with <c>FOR UPDATE SKIP LOCKED</c> and a lease, so no two attempt the
+/// same alert at once and a crashed worker's claim simply runs out. Times come from the
+/// <see cref="TimeProvider"/> (as the claimer's <c>now</c> does), not the database clock, so both agree.
+/// </summary>
+public sealed class PostgresAlertOutbox(NpgsqlDataSource dataSource, TimeProvider time) : IAlertOutbox
+{
+    private const string EntryColumns =
+        "id, payload::text, status, attempts, channel, created_at, next_attempt_at, sent_at, slack_ts, last_error, hint";
+
+    private static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web);
+
+    // Wakes this host's delivery worker at once for work this host created. Work another host enqueued is
+    // found by the worker's next claim, which it makes at least every WaitForWorkAsync timeout.
+    private readonly SemaphoreSlim _signal = new(0);
+
+    public async ValueTask<bool> EnqueueAsync(Alert alert, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var added = await ExecuteAsync(
+            """
+            INSERT INTO alert_outbox (id, workspace, account_id, signal, channel, payload, next_attempt_at, created_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
+            ON CONFLICT (id) DO NOTHING
+            """,
+            [
+                SqlParameters.Text(alert.AlertId), SqlParameters.Text(alert.Workspace), SqlParameters.Text(alert.AccountId),
+                SqlParameters.Text(alert.Signal), SqlParameters.Text(alert.Channel),
+                SqlParameters.Jsonb(JsonSerializer.Serialize(alert, PayloadJson)), SqlParameters.Time(now),
+            ],
+            "enqueue an alert",
+            cancellationToken) == 1;
+        if (added)
+        {
+            _signal.Release();
+        }
+
+        return added;
+    }
+
+    public async ValueTask<IReadOnlyList<OutboxEntry>> ClaimDueAsync(int max, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        // The inner SELECT locks the rows it picks and skips rows another claimer holds; a row whose
+        // claimer committed meanwhile is re-checked against the WHERE (now leased) and left out.
+        var claimed = await QueryEntriesAsync(
+            $"""
+            UPDATE alert_outbox SET lease_until = $2
+            WHERE id IN (SELECT id FROM alert_outbox
+                         WHERE status IN ('pending', 'retrying') AND next_attempt_at <= $1
+                               AND (lease_until IS NULL OR lease_until <= $1)
+                         ORDER BY next_attempt_at
+                         LIMIT $3
+                         FOR UPDATE SKIP LOCKED)
+            RETURNING {EntryColumns}
+            """,
+            [SqlParameters.Time(now), SqlParameters.Time(now + lease), SqlParameters.Int(max)],
+            "claim due alerts",
+            cancellationToken);
+        // RETURNING does not keep the subquery's order: oldest due first, as they fired.
+        return [.. claimed.OrderBy(e => e.NextAttemptAt).ThenBy(e => e.EnqueuedAt)];
+    }
+
+    public async ValueTask CompleteAttemptAsync(string alertId, DeliveryOutcome outcome, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await ExecuteAsync(
+            """
+            UPDATE alert_outbox
+            SET status = $2, attempts = attempts + 1, channel = COALESCE($3, channel),
+                next_attempt_at = COALESCE($4, $8),
+                sent_at = CASE WHEN $2 IN ('sent', 'dev_inbox') THEN $8 ELSE sent_at END,
+                slack_ts = COALESCE($5, slack_ts), last_error = $6, hint = $7, lease_until = NULL
+            WHERE id = $1
+            """,
+            [
+                SqlParameters.Text(alertId), SqlParameters.Text(OutboxStatuses.ToText(outcome.Status)), SqlParameters.Text(outcome.Channel),
+                SqlParameters.Time(outcome.NextAttemptAt), SqlParameters.Text(outcome.SlackTs), SqlParameters.Text(outcome.Error),
+                SqlParameters.Text(outcome.Hint), SqlParameters.Time(now),
+            ],
+            "record a delivery attempt",
+            cancellationToken);
+        if (outcome.Status == AlertDeliveryStatus.Retrying)
+        {
+            _signal.Release();
+        }
+    }
+
+    public async ValueTask<RequeueResult> RequeueAsync(string alertId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var command = dataSource.CreateCommand("""
+                WITH requeued AS (
+                    UPDATE alert_outbox SET status = 'pending', attempts = 0, next_attempt_at = $2, lease_until = NULL
+                    WHERE id = $1 AND status = 'failed'
+                    RETURNING id)
+                SELECT EXISTS (SELECT 1 FROM requeued), EXISTS (SELECT 1 FROM alert_outbox WHERE id = $1)
+                """);
+            command.Parameters.Add(SqlParameters.Text(alertId));
+            command.Parameters.Add(SqlParameters.Time(time.GetUtcNow()));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            var (requeued, exists) = (reader.GetBoolean(0), reader.GetBoolean(1));
+            if (requeued)
+            {
+                _signal.Release();
+                return RequeueResult.Requeued;
+            }
+
+            return exists ? RequeueResult.NotFailed : RequeueResult.Unknown;
+        }
+        catch (Exception e) when (PostgresErrors.IsStoreFailure(e))
+        {
+            throw PostgresErrors.Translate(e, "requeue an alert");
+        }
+    }
+
+    public async ValueTask<IReadOnlyList<OutboxEntry>> QueryAsync(AlertQuery query, CancellationToken cancellationToken)
+    {
+        // Only the filters given, so each shape of query gets a plan that can use the account index.
+        var where = new StringBuilder();
+        var parameters = new List<NpgsqlParameter> { SqlParameters.Int(query.Limit) };
+        void Filter(string column, string? value)
+        {
+            if (value is not null)
+            {
+                parameters.Add(SqlParameters.Text(value));
+                where.Append(where.Length == 0 ? " WHERE " : " AND ").Append(column).Append(" = $").Append(parameters.Count);
+            }
+        }
+
+        Filter("workspace", query.Workspace);
+        Filter("account_id", query.AccountId);
+        Filter("signal", query.Signal);
+        Filter("status", query.Status is { } s ? OutboxStatuses.ToText(s) : null);
+        return await QueryEntriesAsync(
+            $"SELECT {EntryColumns} FROM alert_outbox{where} ORDER BY created_at DESC, id DESC LIMIT $1",
+            [.. parameters],
+            "query alerts",
+            cancellationToken);
+    }
+
+    public async Task WaitForWorkAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        await _signal.WaitAsync(timeout, cancellationToken);
+    }
+
+    private async Task<int> ExecuteAsync(string sql, NpgsqlParameter[] parameters, string operation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var command = dataSource.CreateCommand(sql);
+            command.Parameters.AddRange(parameters);
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (Exception e) when (PostgresErrors.IsStoreFailure(e))
+        {
+            throw PostgresErrors.Translate(e, operation);
+        }
+    }
+
+    private async Task<List<OutboxEntry>> QueryEntriesAsync(string sql, NpgsqlParameter[] parameters, string operation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var command = dataSource.CreateCommand(sql);
+            command.Parameters.AddRange(parameters);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var entries = new List<OutboxEntry>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                entries.Add(ReadEntry(reader));
+            }
+
+            return entries;
+        }
+        catch (Exception e) when (PostgresErrors.IsStoreFailure(e))
+        {
+            throw PostgresErrors.Translate(e, operation);
+        }
+    }
+
+    private static OutboxEntry ReadEntry(NpgsqlDataReader r) => new()
+    {
+        Alert = JsonSerializer.Deserialize<Alert>(r.GetString(1), PayloadJson)
+            ?? throw new InvalidOperationException($"alert_outbox row {r.GetString(0)} has a null payload."),
+        Status = OutboxStatuses.Parse(r.GetString(2)),
+        Attempts = r.GetInt32(3),
+        Channel = r.IsDBNull(4) ? null : r.GetString(4),
+        EnqueuedAt = r.GetFieldValue<DateTimeOffset>(5),
+        NextAttemptAt = r.GetFieldValue<DateTimeOffset>(6),
+        DeliveredAt = r.IsDBNull(7) ? null : r.GetFieldValue<DateTimeOffset>(7),
+        SlackTs = r.IsDBNull(8) ? null : r.GetString(8),
+        Error = r.IsDBNull(9) ? null : r.GetString(9),
+        Hint = r.IsDBNull(10) ? null : r.GetString(10),
+    };
+}
