@@ -3,7 +3,6 @@ using IngestLayer.Gateway;
 using IngestLayer.Grains;
 using IngestLayer.Grains.Signals;
 using IngestLayer.Slack;
-using IngestLayer.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 
@@ -18,24 +17,36 @@ public static class HostingExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddKeyedSingleton(AppClock.Key, (sp, _) => sp.GetRequiredService<TimeProvider>());
 
+        var mode = StorageMode.From(builder.Configuration);
+        if (mode.IsDurable)
+        {
+            // Registered before the silo for readability only: the migration runs in the host's Starting
+            // phase, which precedes every hosted service's start (see SchemaMigrationService).
+            services.AddHostedService<SchemaMigrationService>();
+        }
+
         var silo = builder.Configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
         services.AddOptions<SiloOptions>().BindConfiguration(SiloOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.UseOrleans(orleans =>
         {
+            if (mode.PostgresConnectionString is { } connectionString)
+            {
+                orleans.UseDurableCluster(connectionString, silo);
+                return;
+            }
+
             // Embedded mode: one silo on loopback, grain state in memory.
-            orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort, serviceId: silo.ServiceId, clusterId: silo.ClusterId);
+            var clusterId = silo.ClusterIdFor(durable: false);
+            orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort, serviceId: silo.ServiceId, clusterId: clusterId);
             orleans.Configure<ClusterOptions>(o =>
             {
                 o.ServiceId = silo.ServiceId;
-                o.ClusterId = silo.ClusterId;
+                o.ClusterId = clusterId;
             });
             orleans.AddIngestLayerGrainStorage();
         });
 
-        services.AddOptions<EmbeddedOptions>().BindConfiguration(EmbeddedOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<MemoryEventLog>();
-        services.AddSingleton<IEventLog>(sp => sp.GetRequiredService<MemoryEventLog>());
-        services.AddSingleton<IAlertOutbox, MemoryAlertOutbox>();
+        services.AddStorage(mode);
 
         services.AddOptions<SignalOptions>()
             .BindConfiguration(SignalOptions.Section)
