@@ -98,9 +98,11 @@ public sealed class TwoHostClusterTests(TwoHostCluster cluster) : IClassFixture<
         }
 
         var keys = accounts.ToDictionary(a => $"acct:default:{a}", a => a);
-        var siloA = (await cluster.Grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Keys
-            .Single(s => s.Endpoint.Port == cluster.SiloPortOf(cluster.A));
-        var statistics = await cluster.Grains.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics(hostsIds: [siloA]);
+        var management = cluster.Grains.GetGrain<IManagementGrain>(0);
+        var siloA = await EventuallyAsync(
+            async () => (await management.GetHosts(onlyActive: true)).Keys.SingleOrDefault(s => s.Endpoint.Port == cluster.SiloPortOf(cluster.A)),
+            "the management grain to list host A's silo");
+        var statistics = await management.GetDetailedGrainStatistics(hostsIds: [siloA]);
         var livedOnA = statistics.Select(s => s.GrainId.Key.ToString()).Where(keys.ContainsKey).Order().ToList();
         Assert.True(livedOnA.Count > 0, $"none of the {accounts.Count} accounts was placed on host A: nothing would move");
 
@@ -111,8 +113,10 @@ public sealed class TwoHostClusterTests(TwoHostCluster cluster) : IClassFixture<
 
         Assert.Equal(0, await cluster.A.StopGracefullyAsync(StopTimeout));
 
-        // Host A wrote the state of exactly the grains it held, as it shut down.
-        Assert.Equal(livedOnA, await StringsAsync(cluster.ConnectionString, storedSql));
+        // Host A wrote the state of every grain it held as it shut down. (Host B may write some of its own too:
+        // seen here when the departing host's part of the grain directory moves, B deactivates a few grains.)
+        var stored = await StringsAsync(cluster.ConnectionString, storedSql);
+        Assert.Subset(stored.ToHashSet(), livedOnA.ToHashSet());
         foreach (var account in accounts)
         {
             var after = await EventuallyAsync(
