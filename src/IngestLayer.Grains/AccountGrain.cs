@@ -28,6 +28,7 @@ public sealed partial class AccountGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_workspace, _accountId) = GrainKeys.Parse(this.GetPrimaryKeyString());
+        _flusher.Start(this, state);
         return Task.CompletedTask;
     }
 

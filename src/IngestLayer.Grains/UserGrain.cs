@@ -13,6 +13,12 @@ public sealed class UserGrain(
 {
     private readonly StateFlusher _flusher = new();
 
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _flusher.Start(this, state);
+        return Task.CompletedTask;
+    }
+
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => _flusher.FlushAsync(state, reason);
 
     public Task<string?[]> ApplyAsync(UserActivity? earlier, EventBatch batch)

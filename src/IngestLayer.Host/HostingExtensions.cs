@@ -3,7 +3,6 @@ using IngestLayer.Gateway;
 using IngestLayer.Grains;
 using IngestLayer.Grains.Signals;
 using IngestLayer.Slack;
-using IngestLayer.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 
@@ -18,25 +17,36 @@ public static class HostingExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddKeyedSingleton(AppClock.Key, (sp, _) => sp.GetRequiredService<TimeProvider>());
 
+        var mode = StorageMode.From(builder.Configuration);
+        if (mode.IsDurable)
+        {
+            // Registered before the silo for readability only: the migration runs in the host's Starting
+            // phase, which precedes every hosted service's start (see SchemaMigrationService).
+            services.AddHostedService<SchemaMigrationService>();
+        }
+
         var silo = builder.Configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
         services.AddOptions<SiloOptions>().BindConfiguration(SiloOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.UseOrleans(orleans =>
         {
+            if (mode.PostgresConnectionString is { } connectionString)
+            {
+                orleans.UseDurableCluster(connectionString, silo);
+                return;
+            }
+
             // Embedded mode: one silo on loopback, grain state in memory.
-            orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort, serviceId: silo.ServiceId, clusterId: silo.ClusterId);
+            var clusterId = silo.ClusterIdFor(durable: false);
+            orleans.UseLocalhostClustering(silo.SiloPort, silo.GatewayPort, serviceId: silo.ServiceId, clusterId: clusterId);
             orleans.Configure<ClusterOptions>(o =>
             {
                 o.ServiceId = silo.ServiceId;
-                o.ClusterId = silo.ClusterId;
+                o.ClusterId = clusterId;
             });
             orleans.AddIngestLayerGrainStorage();
         });
 
-        services.AddOptions<EmbeddedOptions>().BindConfiguration(EmbeddedOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<MemoryEventLog>();
-        services.AddSingleton<IEventLog>(sp => sp.GetRequiredService<MemoryEventLog>());
-        services.AddSingleton<IAlertOutbox, MemoryAlertOutbox>();
-        services.AddSingleton<IOwnerStore, MemoryOwnerStore>();
+        services.AddStorage(mode, HostId(builder.Configuration, silo));
 
         services.AddOptions<SignalOptions>()
             .BindConfiguration(SignalOptions.Section)
@@ -55,4 +65,12 @@ public static class HostingExtensions
         });
         return builder;
     }
+
+    /// <summary>
+    /// This host's name in the durable log (<c>event_log.ingested_by</c>, its dispatch checkpoint). It must
+    /// survive a restart and differ between hosts: <c>IngestLayer:HostId</c>, else the machine name and the
+    /// silo port, which two hosts on one machine cannot share.
+    /// </summary>
+    private static string HostId(IConfiguration configuration, SiloOptions silo) =>
+        configuration["IngestLayer:HostId"] is { Length: > 0 } id ? id : $"{Environment.MachineName}:{silo.SiloPort}";
 }

@@ -2,6 +2,8 @@ using IngestLayer.Gateway;
 using IngestLayer.Gateway.Security;
 using IngestLayer.Grains.Signals;
 using IngestLayer.Slack;
+using IngestLayer.Storage;
+using IngestLayer.Storage.Postgres;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
@@ -22,12 +24,9 @@ internal static class StartupBanner
         var slack = app.Services.GetRequiredService<IOptions<SlackOptions>>().Value;
         var url = addresses.FirstOrDefault() ?? "(no HTTP address)";
 
-        var lines = new List<string>
-        {
-            "",
-            "IngestLayer is running (embedded mode: in-memory event log, grain state and outbox).",
-            $"  URL:          {string.Join(", ", addresses)}",
-        };
+        var lines = new List<string> { "" };
+        lines.AddRange(DescribeStorage(app.Services));
+        lines.Add($"  URL:          {string.Join(", ", addresses)}");
         lines.Add(generated.DevWriteKey is { } key
             ? $"  Write key:    {key}   (source 'dev', workspace 'default'; generated for this run)"
             : $"  Sources:      {string.Join(", ", options.Sources.Select(s => $"{s.Key} (workspace {s.Value.Workspace})"))}");
@@ -45,4 +44,27 @@ internal static class StartupBanner
         lines.Add("");
         Console.Out.WriteLine(string.Join(Environment.NewLine, lines));
     }
+
+    /// <summary>Which mode, which database (host, port and name: never the password), and what is durable in it.</summary>
+    private static IEnumerable<string> DescribeStorage(IServiceProvider services)
+    {
+        var mode = services.GetRequiredService<StorageMode>();
+        if (!mode.IsDurable)
+        {
+            yield return "IngestLayer is running (embedded mode: in-memory event log, grain state and outbox).";
+            yield break;
+        }
+
+        var silo = services.GetRequiredService<IOptions<SiloOptions>>().Value;
+        yield return $"IngestLayer is running (durable mode: PostgreSQL at {mode.DescribeDatabase()}).";
+        yield return $"  Cluster:      {silo.ClusterIdFor(durable: true)} (silo port {silo.SiloPort}, gateway port {silo.GatewayPort}); membership, grain state and reminders in PostgreSQL";
+        yield return $"  Event log:    {Where(services.GetRequiredService<IEventLog>())}";
+        yield return $"  Alert outbox: {Where(services.GetRequiredService<IAlertOutbox>())}";
+    }
+
+    // Named from the implementation actually registered, so the banner cannot claim more durability than there is.
+    private static string Where(object implementation) =>
+        implementation.GetType().Namespace == typeof(PostgresOptions).Namespace
+            ? "PostgreSQL"
+            : $"in memory on this host ({implementation.GetType().Name}): lost when it stops";
 }

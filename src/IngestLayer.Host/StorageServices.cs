@@ -1,0 +1,38 @@
+using IngestLayer.Grains;
+using IngestLayer.Storage;
+using IngestLayer.Storage.Postgres;
+
+namespace IngestLayer.Host;
+
+/// <summary>
+/// The one place that chooses the storage seam's implementations (event log, alert outbox) and how grains
+/// write their state, for the mode the host runs in.
+/// </summary>
+internal static class StorageServices
+{
+    public static IServiceCollection AddStorage(this IServiceCollection services, StorageMode mode, string hostId)
+    {
+        services.AddSingleton(mode);
+        services.AddOptions<GrainStateOptions>()
+            .BindConfiguration(GrainStateOptions.Section)
+            .Configure(o => o.DurableStorage = mode.IsDurable)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<EmbeddedOptions>().BindConfiguration(EmbeddedOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
+        if (mode.PostgresConnectionString is { } connectionString)
+        {
+            // The data source and migrator, the event log, outbox and owner store on PostgreSQL, and the
+            // ledger that lets the dispatcher replay this host's acknowledged events after a crash.
+            services.AddPostgresStorage(connectionString, o => o.HostInstanceId = hostId);
+            services.AddSingleton<IDispatchLedger, PostgresDispatchLedger>();
+            return services;
+        }
+
+        services.AddSingleton<MemoryEventLog>();
+        services.AddSingleton<IEventLog>(sp => sp.GetRequiredService<MemoryEventLog>());
+        services.AddSingleton<IAlertOutbox, MemoryAlertOutbox>();
+        services.AddSingleton<IOwnerStore, MemoryOwnerStore>();
+        return services;
+    }
+}

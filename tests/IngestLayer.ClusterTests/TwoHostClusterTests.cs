@@ -1,0 +1,128 @@
+using System.Globalization;
+using static IngestLayer.ClusterTests.ClusterApi;
+
+namespace IngestLayer.ClusterTests;
+
+/// <summary>
+/// Two host processes in durable mode on one database: one Orleans cluster, either gateway serving any
+/// account, and a host stopped gracefully handing its grains, with their state, to the other.
+/// </summary>
+public sealed class TwoHostClusterTests(TwoHostCluster cluster) : IClassFixture<TwoHostCluster>, IAsyncLifetime
+{
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(60);
+
+    public Task InitializeAsync() => cluster.EnsureRunningAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task two_hosts_on_one_database_join_one_cluster()
+    {
+        var expected = new[] { cluster.SiloPortOf(cluster.A), cluster.SiloPortOf(cluster.B) }.Order().Select(p => p.ToString(CultureInfo.InvariantCulture)).ToList();
+
+        // Status 3 is Active; an earlier test's stopped host shows as Dead (6).
+        var active = await EventuallyAsync(
+            async () => await StringsAsync(cluster.ConnectionString,
+                $"SELECT Port FROM OrleansMembershipTable WHERE DeploymentId = '{TwoHostCluster.ClusterId}' AND Status = 3 ORDER BY Port") is { Count: 2 } rows ? rows : null,
+            "two Active silos in the membership table");
+        Assert.Equal(expected, active);
+
+        var management = cluster.Grains.GetGrain<IManagementGrain>(0);
+        var hosts = await EventuallyAsync(
+            async () => await management.GetHosts(onlyActive: true) is { Count: 2 } h ? h : null,
+            "the management grain to report two active hosts");
+        Assert.Equal(expected, hosts.Keys.Select(s => s.Endpoint.Port).Order().Select(p => p.ToString(CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
+    public async Task events_posted_to_one_host_are_read_through_the_other_and_traits_posted_to_the_other_show_on_the_first()
+    {
+        var account = NewId("both");
+        await cluster.A.PostEventsAsync(new
+        {
+            events = Enumerable.Range(1, 3).Select(i => new
+            {
+                @event = "feature.used",
+                user_id = "u-" + account,
+                account_id = account,
+                properties = new { feature = "csv.export", count = 2 },
+            }),
+        });
+
+        var onB = await EventuallyAsync(
+            async () => await cluster.B.AccountAsync(account) is { } a && Count(a, "features", "csv.export") == 6 ? a : null,
+            $"host B to read the 3 events posted to host A for {account}");
+        Assert.Equal(3, Count(onB, "events", "feature.used"));
+
+        await cluster.B.PostGroupAsync(new { userId = "u-" + account, groupId = account, traits = new { name = "Acme Cluster", plan = "free" } });
+
+        var onA = await EventuallyAsync(
+            async () => await cluster.A.AccountAsync(account) is { } a && a["profile"]?["plan"]?.GetValue<string>() == "free" ? a : null,
+            $"host A to read the plan posted to host B for {account}");
+        Assert.Equal("Acme Cluster", onA["profile"]!["name"]!.GetValue<string>());
+        Assert.Equal(6, Count(onA, "features", "csv.export"));
+
+        // One grain activation serves both hosts: they read the very same state.
+        var onBAgain = await cluster.B.AccountAsync(account);
+        Assert.Equal(StateOf(onA), StateOf(onBAgain!));
+    }
+
+    [Fact]
+    public async Task stopping_a_host_gracefully_moves_its_grains_to_the_other_host_with_their_state()
+    {
+        // Enough accounts that some are placed on host A, whose grains are the ones that have to move.
+        var prefix = NewId("move");
+        var accounts = Enumerable.Range(1, 12).Select(i => $"{prefix}-{i:00}").ToList();
+        await cluster.A.PostEventsAsync(new
+        {
+            events = accounts.SelectMany((account, i) => Enumerable.Range(0, 2).Select(_ => new
+            {
+                @event = "feature.used",
+                user_id = "u-" + account,
+                account_id = account,
+                properties = new { feature = "api.access", count = i + 1 },
+            })),
+        });
+        foreach (var (account, i) in accounts.Select((a, i) => (a, i)))
+        {
+            await cluster.B.PostGroupAsync(new { userId = "u-" + account, groupId = account, traits = new { name = "Mover " + i, plan = i % 2 == 0 ? "free" : "pro" } });
+        }
+
+        var before = new Dictionary<string, string>();
+        foreach (var (account, i) in accounts.Select((a, i) => (a, i)))
+        {
+            var state = await EventuallyAsync(
+                async () => await cluster.B.AccountAsync(account) is { } a && Count(a, "features", "api.access") == 2 * (i + 1) && a["profile"]?["plan"] is not null ? a : null,
+                $"host B to read the events (via A) and the plan (via B) of {account}");
+            before[account] = StateOf(state);
+        }
+
+        var keys = accounts.ToDictionary(a => $"acct:default:{a}", a => a);
+        var management = cluster.Grains.GetGrain<IManagementGrain>(0);
+        var siloA = await EventuallyAsync(
+            async () => (await management.GetHosts(onlyActive: true)).Keys.SingleOrDefault(s => s.Endpoint.Port == cluster.SiloPortOf(cluster.A)),
+            "the management grain to list host A's silo");
+        var statistics = await management.GetDetailedGrainStatistics(hostsIds: [siloA]);
+        var livedOnA = statistics.Select(s => s.GrainId.Key.ToString()).Where(keys.ContainsKey).Order().ToList();
+        Assert.True(livedOnA.Count > 0, $"none of the {accounts.Count} accounts was placed on host A: nothing would move");
+
+        // The flush interval is an hour: nothing is written while the grains are active.
+        var storedSql = $"SELECT GrainIdExtensionString FROM OrleansStorage WHERE ServiceId = '{TwoHostCluster.ServiceId}' " +
+                        $"AND GrainIdExtensionString LIKE 'acct:default:{prefix}-%' ORDER BY GrainIdExtensionString";
+        Assert.Empty(await StringsAsync(cluster.ConnectionString, storedSql));
+
+        Assert.Equal(0, await cluster.A.StopGracefullyAsync(StopTimeout));
+
+        // Host A wrote the state of every grain it held as it shut down. (Host B may write some of its own too:
+        // seen here when the departing host's part of the grain directory moves, B deactivates a few grains.)
+        var stored = await StringsAsync(cluster.ConnectionString, storedSql);
+        Assert.Subset(stored.ToHashSet(), livedOnA.ToHashSet());
+        foreach (var account in accounts)
+        {
+            var after = await EventuallyAsync(
+                () => cluster.B.AccountAsync(account),
+                $"host B to read {account} after host A stopped");
+            Assert.Equal(before[account], StateOf(after));
+        }
+    }
+}
