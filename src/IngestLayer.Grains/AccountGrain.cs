@@ -40,7 +40,7 @@ public sealed partial class AccountGrain(
         var now = time.GetUtcNow();
         AccountSignals.Rearm(s, _signals, now);
 
-        var triggers = new Dictionary<string, IngestEvent>(StringComparer.Ordinal);
+        List<Alert>? fired = null;
         var nowBuckets = TimeBuckets.Of(now);
         if (nowBuckets.Day != _prunedDay)
         {
@@ -57,14 +57,15 @@ public sealed partial class AccountGrain(
             }
 
             s.Apply(e, nowBuckets);
-            if (AccountSignals.SignalMovedBy(e, _signals) is { } signal)
+            if (AccountSignals.SignalMovedBy(e, _signals) is { } signal
+                && AccountSignals.EvaluateOne(s, _signals, _workspace, _accountId, signal, e, now) is { } alert)
             {
-                triggers[signal] = e;
+                (fired ??= []).Add(alert);
             }
         }
 
         _flusher.MarkDirty();
-        foreach (var alert in AccountSignals.Evaluate(s, _signals, _workspace, _accountId, triggers, now))
+        foreach (var alert in fired ?? [])
         {
             s.Remember(alert);
             var added = await outbox.EnqueueAsync(alert, CancellationToken.None);

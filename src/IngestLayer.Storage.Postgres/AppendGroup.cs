@@ -120,9 +120,9 @@ internal sealed class AppendGroup
 
     /// <summary>
     /// Completes every caller with its newly stored events, in its own order, positions set; first hands
-    /// all of them, in position order, to <paramref name="observer"/>.
+    /// all of them, in position order, to <paramref name="observer"/>. Returns the highest position stored (0 if none).
     /// </summary>
-    public void Complete(IEventLogObserver? observer)
+    public long Complete(IEventLogObserver? observer)
     {
         var all = new List<IngestEvent>[_callers.Count];
         for (var c = 0; c < _callers.Count; c++)
@@ -154,5 +154,7 @@ internal sealed class AppendGroup
         {
             _callers[c].Complete(all[c]);
         }
+
+        return _positions.Length == 0 ? 0 : _positions.Max();
     }
 }

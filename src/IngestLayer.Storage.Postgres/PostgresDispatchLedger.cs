@@ -9,7 +9,7 @@ namespace IngestLayer.Storage.Postgres;
 /// its own events (<c>event_log.ingested_by</c>) to replay after it. Positions of one host only grow in
 /// commit order because <see cref="PostgresEventLog"/> appends through a single writer.
 /// </summary>
-public sealed class PostgresDispatchLedger(NpgsqlDataSource dataSource, IEventLog log, IOptions<PostgresOptions> options) : IDispatchLedger
+public sealed class PostgresDispatchLedger(NpgsqlDataSource dataSource, IOptions<PostgresOptions> options) : IDispatchLedger
 {
     private readonly string _origin = options.Value.HostInstanceId;
 
@@ -41,18 +41,9 @@ public sealed class PostgresDispatchLedger(NpgsqlDataSource dataSource, IEventLo
 
     public async Task<IReadOnlyList<IngestEvent>> ReadAsync(long after, long through, int max, CancellationToken cancellationToken)
     {
-        var page = new List<IngestEvent>();
-        await foreach (var e in log.ReadAsync(after, _origin, max, cancellationToken))
-        {
-            if (e.Position > through)
-            {
-                break;
-            }
-
-            page.Add(e);
-        }
-
-        return page;
+        var page = await EventLogReader.ReadPageAsync(dataSource, after, _origin, max, cancellationToken);
+        var end = page.FindIndex(e => e.Position > through);
+        return end < 0 ? page : page[..end];
     }
 
     private async Task<long> ScalarAsync(string sql, string operation, CancellationToken cancellationToken)

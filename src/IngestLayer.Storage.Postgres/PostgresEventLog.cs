@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text;
-using System.Text.Json;
 using System.Threading.Channels;
 using IngestLayer.Contracts;
 using Microsoft.Extensions.Logging;
@@ -36,8 +34,9 @@ namespace IngestLayer.Storage.Postgres;
 /// <para>
 /// A connection lost after the statement was sent leaves the group in doubt: it may have committed. Its
 /// callers still get <see cref="StorageUnavailableException"/>, and a client's retry then finds the events
-/// stored and gets none back (dedupe), so events of an in-doubt group reach the grains only through the
-/// host's replay of its own appends (<see cref="ReadAsync"/> with its <see cref="PostgresOptions.HostInstanceId"/>).
+/// stored and gets none back (dedupe). So before the next group the writer reads back this host's events
+/// after the last position it knows committed and hands any it finds to the observer, in order: an in-doubt
+/// group that did commit reaches the grains like any other, and before anything stored after it.
 /// </para>
 /// </summary>
 public sealed partial class PostgresEventLog : IEventLog, IAsyncDisposable
@@ -68,10 +67,6 @@ public sealed partial class PostgresEventLog : IEventLog, IAsyncDisposable
         NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
     ];
 
-    private const string Columns = """
-        position, workspace, source, message_id, kind, event, user_id, anonymous_id, account_id, previous_id,
-        event_time, received_at, feature, count, plan, properties::text, traits::text
-        """;
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _hostInstanceId;
@@ -85,6 +80,10 @@ public sealed partial class PostgresEventLog : IEventLog, IAsyncDisposable
     private NpgsqlConnection? _connection;
     private NpgsqlCommand? _insert;
     private long _roundTrips;
+    // The newest position of this host's events known committed (null until first read), and whether a
+    // group since may have committed unseen.
+    private long? _knownThrough;
+    private bool _inDoubt;
     private long _groups;
 
     private readonly IEventLogObserver? _observer;
@@ -129,7 +128,7 @@ public sealed partial class PostgresEventLog : IEventLog, IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
         // Read whole before yielding: storage failures are translated here, and C# cannot yield inside a
         // try with a catch. max bounds the page; callers page on by the last position.
-        var page = await ReadPageAsync(afterPosition, ingestedBy, max, cancellationToken);
+        var page = await EventLogReader.ReadPageAsync(_dataSource, afterPosition, ingestedBy, max, cancellationToken);
         foreach (var e in page)
         {
             yield return e;
@@ -142,60 +141,6 @@ public sealed partial class PostgresEventLog : IEventLog, IAsyncDisposable
         await _writer;
         await DropConnectionAsync();
     }
-
-    private async Task<List<IngestEvent>> ReadPageAsync(long afterPosition, string? ingestedBy, int max, CancellationToken cancellationToken)
-    {
-        // Two statements rather than "($2 IS NULL OR ingested_by = $2)", which would keep the planner from
-        // using the (ingested_by, position) index.
-        var sql = ingestedBy is null
-            ? $"SELECT {Columns} FROM event_log WHERE position > $1 ORDER BY position LIMIT $2"
-            : $"SELECT {Columns} FROM event_log WHERE position > $1 AND ingested_by = $3 ORDER BY position LIMIT $2";
-        var page = new List<IngestEvent>(Math.Min(max, 10_000));
-        try
-        {
-            await using var command = _dataSource.CreateCommand(sql);
-            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterPosition });
-            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = max });
-            if (ingestedBy is not null)
-            {
-                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ingestedBy });
-            }
-
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                page.Add(ReadEvent(reader));
-            }
-        }
-        catch (Exception e) when (PostgresErrors.IsStoreFailure(e))
-        {
-            throw PostgresErrors.Translate(e, "read the event log");
-        }
-
-        return page;
-    }
-
-    private static IngestEvent ReadEvent(NpgsqlDataReader r) => new()
-    {
-        Position = r.GetInt64(0),
-        Workspace = r.GetString(1),
-        Source = r.GetString(2),
-        MessageId = r.GetString(3),
-        Kind = EventKinds.Parse(r.GetString(4)),
-        Name = r.GetString(5),
-        UserId = r.IsDBNull(6) ? null : r.GetString(6),
-        AnonymousId = r.IsDBNull(7) ? null : r.GetString(7),
-        AccountId = r.IsDBNull(8) ? null : r.GetString(8),
-        PreviousId = r.IsDBNull(9) ? null : r.GetString(9),
-        Timestamp = r.GetFieldValue<DateTimeOffset>(10),
-        ReceivedAt = r.GetFieldValue<DateTimeOffset>(11),
-        Feature = r.IsDBNull(12) ? null : r.GetString(12),
-        Count = r.GetInt32(13),
-        Plan = r.IsDBNull(14) ? null : r.GetString(14),
-        // jsonb keeps the content, not the bytes: key order, whitespace and duplicate keys are normalised.
-        Properties = Encoding.UTF8.GetBytes(r.GetString(15)),
-        Traits = r.IsDBNull(16) ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(16)),
-    };
 
     private async Task WriteLoopAsync()
     {
@@ -228,9 +173,10 @@ public sealed partial class PostgresEventLog : IEventLog, IAsyncDisposable
         AppendGroup? group = null;
         try
         {
+            await RecoverInDoubtAsync();
             group = new AppendGroup(callers);
             await InsertAsync(group);
-            group.Complete(_observer);
+            _knownThrough = Math.Max(_knownThrough ?? 0, group.Complete(_observer));
         }
         catch (Exception e) when (PostgresErrors.IsDataError(e) && callers.Count > 1)
         {
@@ -245,12 +191,20 @@ public sealed partial class PostgresEventLog : IEventLog, IAsyncDisposable
         {
             if (!PostgresErrors.IsDataError(e))
             {
-                // The connection may be broken or mid-protocol: the next group starts on a fresh one.
+                // The connection may be broken or mid-protocol: the next group starts on a fresh one, after
+                // finding out whether this one committed.
+                _inDoubt = group is not null;
                 await DropConnectionAsync();
                 LogAppendFailed(_logger, e, group?.RowCount ?? 0, callers.Count, PostgresErrors.Describe(e));
             }
 
             Fail(callers, PostgresErrors.Translate(e, "append events"));
+        }
+        catch (StorageUnavailableException e)
+        {
+            // Reading back an in-doubt group failed: the database is still away; stay in doubt.
+            await DropConnectionAsync();
+            Fail(callers, e);
         }
         catch (Exception e)
         {
@@ -259,6 +213,34 @@ public sealed partial class PostgresEventLog : IEventLog, IAsyncDisposable
             LogAppendBug(_logger, e);
             await DropConnectionAsync();
             Fail(callers, e);
+        }
+    }
+
+    /// <summary>
+    /// Learns, once, the newest position this host stored before this start; and after a group was left in
+    /// doubt, hands this host's events stored since the last known position to the observer, in order.
+    /// Throws like an append while the database is still away, so the next group fails and stays in doubt.
+    /// </summary>
+    private async Task RecoverInDoubtAsync()
+    {
+        if (_knownThrough is null)
+        {
+            await using var command = _dataSource.CreateCommand("SELECT max(position) FROM event_log WHERE ingested_by = $1");
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _hostInstanceId });
+            _knownThrough = await command.ExecuteScalarAsync(CancellationToken.None) is long last ? last : 0;
+        }
+
+        while (_inDoubt)
+        {
+            var page = await EventLogReader.ReadPageAsync(_dataSource, _knownThrough.Value, _hostInstanceId, 5_000, CancellationToken.None);
+            if (page.Count > 0)
+            {
+                LogInDoubtRecovered(_logger, page.Count, _knownThrough.Value);
+                _observer?.OnStored(page);
+                _knownThrough = page[^1].Position;
+            }
+
+            _inDoubt = page.Count == 5_000;
         }
     }
 
@@ -336,6 +318,9 @@ public sealed partial class PostgresEventLog : IEventLog, IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Appending {Rows} events of {Callers} requests failed: {Reason}")]
     private static partial void LogAppendFailed(ILogger logger, Exception exception, int rows, int callers, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} events after position {After} had committed although their append reported a failure; dispatching them")]
+    private static partial void LogInDoubtRecovered(ILogger logger, int count, long after);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL refused the data of a group of {Callers} appends ({Reason}); writing each alone")]
     private static partial void LogGroupSplit(ILogger logger, int callers, string reason);

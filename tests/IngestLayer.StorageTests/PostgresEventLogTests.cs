@@ -36,10 +36,10 @@ public sealed class PostgresEventLogTests(MigratedDatabase database) : EventLogC
         }
     }
 
-    private PostgresEventLog NewLog(string connectionString, string host)
+    private PostgresEventLog NewLog(string connectionString, string host, IEventLogObserver? observer = null)
     {
         var dataSource = NpgsqlDataSource.Create(connectionString);
-        var log = new PostgresEventLog(dataSource, Options.Create(new PostgresOptions { ConnectionString = connectionString, HostInstanceId = host }));
+        var log = new PostgresEventLog(dataSource, Options.Create(new PostgresOptions { ConnectionString = connectionString, HostInstanceId = host }), observer: observer);
         _owned.Add(dataSource);
         _owned.Add(log);
         return log;
@@ -110,6 +110,30 @@ public sealed class PostgresEventLogTests(MigratedDatabase database) : EventLogC
     }
 
     [Fact]
+    public async Task events_of_an_append_left_in_doubt_that_did_commit_reach_the_observer_before_newer_ones()
+    {
+        var server = new NpgsqlConnectionStringBuilder(database.ConnectionString);
+        await using var proxy = new TcpProxy(server.Host!, server.Port);
+        proxy.Start();
+        var host = "host-" + Guid.NewGuid().ToString("N")[..8];
+        var observer = new RecordingObserver();
+        var log = NewLog(new NpgsqlConnectionStringBuilder(database.ConnectionString) { Port = proxy.Port, Timeout = 5 }.ConnectionString, host, observer);
+        var ws = TestEvents.NewWorkspace();
+        await log.AppendAsync([TestEvents.Track(ws, "first")], CancellationToken.None);
+
+        proxy.Stop();
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => log.AppendAsync([TestEvents.Track(ws, "lost")], CancellationToken.None).AsTask());
+        // The log cannot know whether that statement committed. Here one did: a row of this host's written
+        // behind its back, as a commit whose answer never arrived would leave it.
+        await NewLog(database.ConnectionString, host).AppendAsync([TestEvents.Track(ws, "committed-unseen")], CancellationToken.None);
+        proxy.Start();
+        await log.AppendAsync([TestEvents.Track(ws, "after")], CancellationToken.None);
+
+        Assert.Equal(["first", "committed-unseen", "after"], observer.Seen.Select(e => e.MessageId));
+        Assert.True(observer.Seen.Zip(observer.Seen.Skip(1)).All(p => p.First.Position < p.Second.Position), "positions in log order");
+    }
+
+    [Fact]
     public async Task an_event_postgresql_cannot_hold_fails_only_the_append_that_sent_it()
     {
         var ws = TestEvents.NewWorkspace();
@@ -127,6 +151,19 @@ public sealed class PostgresEventLogTests(MigratedDatabase database) : EventLogC
         Assert.IsType<StorageRejectedException>(errors[7]);
         Assert.All(errors.Where((_, i) => i != 7), Assert.Null);
         Assert.Equal(19L, await Sql.ScalarAsync<long>(database.ConnectionString, $"SELECT count(*) FROM event_log WHERE workspace = '{ws}'"));
+    }
+
+    private sealed class RecordingObserver : IEventLogObserver
+    {
+        public List<IngestLayer.Contracts.IngestEvent> Seen { get; } = [];
+
+        public void OnStored(IReadOnlyList<IngestLayer.Contracts.IngestEvent> events)
+        {
+            lock (Seen)
+            {
+                Seen.AddRange(events);
+            }
+        }
     }
 
     private static int ClosedPort()

@@ -31,7 +31,7 @@ public static class AccountSignals
     /// <summary>
     /// The signal an event can move, if any: a paid-feature use or a group call that sets the plan can
     /// raise <c>paid_feature_on_free_plan</c>; a failed invoice payment raises <c>payment_failed</c>.
-    /// The batch's last such event per signal is the trigger <see cref="Evaluate"/> names alerts after.
+    /// The account grain evaluates the signal right after applying such an event (<see cref="EvaluateOne"/>).
     /// </summary>
     public static string? SignalMovedBy(IngestEvent e, SignalOptions options)
     {
@@ -56,21 +56,45 @@ public static class AccountSignals
         DateTimeOffset now)
     {
         var alerts = new List<Alert>(0);
-        var paid = PaidFeatureCondition(state, options, now);
-        if (state.Latch(SignalNames.PaidFeatureOnFreePlan).Evaluate(paid, now, options.Cooldown)
-            && trigger.TryGetValue(SignalNames.PaidFeatureOnFreePlan, out var paidEvent))
+        foreach (var signal in (ReadOnlySpan<string>)[SignalNames.PaidFeatureOnFreePlan, SignalNames.PaymentFailed])
         {
-            alerts.Add(PaidFeatureAlert(state, options, workspace, accountId, paidEvent, now));
-        }
-
-        var failed = state.Billing.Status == BillingStatus.PaymentFailed;
-        if (state.Latch(SignalNames.PaymentFailed).Evaluate(failed, now, options.Cooldown)
-            && trigger.TryGetValue(SignalNames.PaymentFailed, out var failedEvent))
-        {
-            alerts.Add(PaymentFailedAlert(state, workspace, accountId, failedEvent, now));
+            if (EvaluateOne(state, options, workspace, accountId, signal, trigger.GetValueOrDefault(signal), now) is { } alert)
+            {
+                alerts.Add(alert);
+            }
         }
 
         return alerts;
+    }
+
+    /// <summary>
+    /// Evaluates one signal; returns its alert if it fires now, named after <paramref name="trigger"/>.
+    /// Without a trigger the latch still moves (a crossing nothing in the batch caused fires nothing).
+    /// The account grain calls this right after each event that moves the signal, so the alert is named
+    /// after the very event that crossed it, whatever the batch boundaries: a replay after a crash names the
+    /// same alert, and the outbox drops it as a duplicate.
+    /// </summary>
+    public static Alert? EvaluateOne(
+        AccountState state,
+        SignalOptions options,
+        string workspace,
+        string accountId,
+        string signal,
+        IngestEvent? trigger,
+        DateTimeOffset now)
+    {
+        if (signal == SignalNames.PaidFeatureOnFreePlan)
+        {
+            var paid = PaidFeatureCondition(state, options, now);
+            return state.Latch(signal).Evaluate(paid, now, options.Cooldown) && trigger is not null
+                ? PaidFeatureAlert(state, options, workspace, accountId, trigger, now)
+                : null;
+        }
+
+        var failed = state.Billing.Status == BillingStatus.PaymentFailed;
+        return state.Latch(signal).Evaluate(failed, now, options.Cooldown) && trigger is not null
+            ? PaymentFailedAlert(state, workspace, accountId, trigger, now)
+            : null;
     }
 
     private static bool PaidFeatureCondition(AccountState state, SignalOptions options, DateTimeOffset now)
