@@ -12,14 +12,7 @@ public sealed record UserActivity(
     [property: Id(1)] string[] Accounts,
     [property: Id(2)] DateTimeOffset FirstSeen,
     [property: Id(3)] DateTimeOffset LastSeen,
-    [property: Id(4)] int Events)
-{
-    /// <summary>The host whose dispatcher aggregated it (durable mode; see <see cref="EventBatch.Origin"/>).</summary>
-    [Id(5)] public string? Origin { get; init; }
-
-    /// <summary>The log position of the newest event aggregated (0 in the embedded mode).</summary>
-    [Id(6)] public long ThroughPosition { get; init; }
-}
+    [property: Id(4)] int Events);
 
 /// <summary>How often an event (and how many uses of its feature) happened in one minute.</summary>
 /// <param name="Name">Event name.</param>

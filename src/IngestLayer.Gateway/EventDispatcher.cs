@@ -31,7 +31,7 @@ public sealed partial class EventDispatcher(
     private readonly IDispatchLedger _ledger = ledger ?? new NoDispatchLedger();
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _work = new(0);
-    private readonly UserActivityBuffer _held = new(ledger?.Origin);
+    private readonly UserActivityBuffer _held = new();
     private readonly TouchedGrains? _touched = ledger?.Origin is null ? null : new TouchedGrains();
     private long _lastPosition;
     private long _checkpoint;
@@ -160,7 +160,7 @@ public sealed partial class EventDispatcher(
                 break;
             }
 
-            await RunRoundsAsync();
+            await RunRoundsAsync(stoppingToken);
 
             // A flush is thousands of user calls; it runs beside the next rounds rather than stalling them.
             if (_flushing.IsCompleted && _held.Users > 0)
@@ -194,7 +194,7 @@ public sealed partial class EventDispatcher(
         }
 
         // Shutting down: apply what was acknowledged before the silo stops (it stops after this service).
-        await RunRoundsAsync();
+        await RunRoundsAsync(stoppingToken);
         await _flushing;
         await FlushUsersAsync();
         if (_touched is not null)
@@ -306,19 +306,33 @@ public sealed partial class EventDispatcher(
         }
     }
 
-    private async Task RunRoundsAsync()
+    private async Task RunRoundsAsync(CancellationToken stoppingToken)
     {
         while (TakeRound() is { Count: > 0 } round)
         {
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                // A user called this round must not overtake their activity still in an in-flight flush.
-                await router.RouteAsync(round, _held, _flushing, _ledger.Origin, _touched);
-            }
-            catch (Exception ex)
-            {
-                // The events stay in the log; a grain that failed one call still takes the next round.
-                LogRoundFailed(logger, ex, round.Count);
+                try
+                {
+                    // A user called this round must not overtake their activity still in an in-flight flush.
+                    // Durable dispatch holds nothing back: every event reaches its grains by position.
+                    await router.RouteAsync(round, _touched is null ? _held : null, _flushing, _ledger.Origin, _touched);
+                    break;
+                }
+                catch (Exception ex)
+                {
+                    LogRoundFailed(logger, ex, round.Count, attempt);
+                    if (_touched is null || stoppingToken.IsCancellationRequested)
+                    {
+                        // Embedded: events carry no positions, so a retry could count some twice; a grain that
+                        // failed one call still takes the next round. Stopping: the log replays it at start-up.
+                        break;
+                    }
+
+                    // Durable: the round goes again until it is through (grains skip what they applied), and
+                    // later rounds wait, so each key keeps its order and the checkpoint never passes it.
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5_000, 100 * (1 << Math.Min(attempt, 6)))), CancellationToken.None);
+                }
             }
 
             long through;
@@ -401,8 +415,8 @@ public sealed partial class EventDispatcher(
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Applying a round of {Count} stored events to their grains failed")]
-    private static partial void LogRoundFailed(ILogger logger, Exception ex, int count);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Applying a round of {Count} stored events to their grains failed (attempt {Attempt})")]
+    private static partial void LogRoundFailed(ILogger logger, Exception ex, int count, int attempt);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Replayed {Count} events of host {Origin} after position {From} through {Through}")]
     private static partial void LogReplayed(ILogger logger, int count, string origin, long from, long through);

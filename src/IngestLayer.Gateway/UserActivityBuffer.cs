@@ -8,8 +8,11 @@ namespace IngestLayer.Gateway;
 /// events that name their account are held: nothing waits on the user grain's answer for them. Used by
 /// the single dispatch loop, so it takes no locks.
 /// </summary>
-/// <param name="origin">The host the held events came from, stamped on each aggregate (durable mode).</param>
-public sealed class UserActivityBuffer(string? origin = null)
+/// <remarks>
+/// Embedded mode only: an aggregate carries no log positions, so a grain could not tell one delivered twice;
+/// durable dispatch hands every event to its user grain in its round.
+/// </remarks>
+public sealed class UserActivityBuffer
 {
     private readonly WorkspaceMap<Builder> _users = new();
 
@@ -35,7 +38,7 @@ public sealed class UserActivityBuffer(string? origin = null)
         }
 
         Events -= builder.EventCount;
-        return builder.Build(origin);
+        return builder.Build();
     }
 
     /// <summary>Takes everything held.</summary>
@@ -44,7 +47,7 @@ public sealed class UserActivityBuffer(string? origin = null)
         var all = new List<(string, string, UserActivity)>(_users.Count);
         foreach (var (workspace, user, builder) in _users.All())
         {
-            all.Add((workspace, user, builder.Build(origin)));
+            all.Add((workspace, user, builder.Build()));
         }
 
         _users.Clear();
@@ -58,14 +61,12 @@ public sealed class UserActivityBuffer(string? origin = null)
         private readonly List<string> _accounts = new(1);
         private DateTimeOffset _first = DateTimeOffset.MaxValue;
         private DateTimeOffset _last = DateTimeOffset.MinValue;
-        private long _throughPosition;
 
         public int EventCount { get; private set; }
 
         public void Add(IngestEvent e)
         {
             EventCount++;
-            _throughPosition = Math.Max(_throughPosition, e.Position);
             _first = e.Timestamp < _first ? e.Timestamp : _first;
             _last = e.Timestamp > _last ? e.Timestamp : _last;
             if (_accounts.Count == 0 || _accounts[^1] != e.AccountId)
@@ -89,7 +90,6 @@ public sealed class UserActivityBuffer(string? origin = null)
             _usage.Add(new UsageCount(e.Name, e.Feature, minute, 1, e.Count));
         }
 
-        public UserActivity Build(string? origin) =>
-            new([.. _usage], [.. _accounts], _first, _last, EventCount) { Origin = origin, ThroughPosition = _throughPosition };
+        public UserActivity Build() => new([.. _usage], [.. _accounts], _first, _last, EventCount);
     }
 }

@@ -27,7 +27,7 @@ public sealed class UserGrain(
         var s = state.State;
         if (earlier is not null)
         {
-            ApplyActivity(earlier, now);
+            s.Apply(earlier, now);
         }
 
         var accounts = new string?[batch.Events.Length];
@@ -44,22 +44,12 @@ public sealed class UserGrain(
 
     public Task ApplyActivityAsync(UserActivity activity)
     {
-        ApplyActivity(activity, time.GetUtcNow());
+        state.State.Apply(activity, time.GetUtcNow());
         _flusher.MarkDirty();
         return Task.CompletedTask;
     }
 
     public Task PersistAsync() => _flusher.WriteIfDirtyAsync(state);
-
-    // Aggregates are only built from events dispatched live, never from a replay, so one never straddles a
-    // snapshot's watermark: it is either wholly applied already or wholly new.
-    private void ApplyActivity(UserActivity activity, DateTimeOffset now)
-    {
-        if (state.State.Applied.Advance(activity.Origin, activity.ThroughPosition))
-        {
-            state.State.Apply(activity, now);
-        }
-    }
 
     public Task<UserSnapshot?> GetSnapshotAsync()
     {

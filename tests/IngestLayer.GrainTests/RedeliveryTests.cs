@@ -67,21 +67,4 @@ public class RedeliveryTests(ClusterFixture fixture)
         Assert.Contains(("default", user), taken.Users);
         Assert.Contains(("default", acme), taken.Accounts);
     }
-
-    [Fact]
-    public async Task held_activity_already_applied_is_not_applied_again()
-    {
-        var (user, acme) = (GrainTestEvents.NewId("u"), GrainTestEvents.NewId("acme"));
-        var e = new GrainTestEvents(fixture.Time.GetUtcNow());
-        var held = new UserActivityBuffer("host-a");
-
-        // A live round whose user activity is held, then the same events replayed after a "restart".
-        IngestEvent[] round = [e.Track(user, "feature.used", acme, "exports") with { Position = 5 }, e.Track(user, "feature.used", acme, "exports") with { Position = 6 }];
-        await _router.RouteAsync(round, held, Task.CompletedTask, "host-a");
-        await _router.FlushAsync(held);
-        await _router.ReplayAsync(round, "host-a", new TouchedGrains());
-
-        Assert.Equal(2, (await User(user).GetSnapshotAsync())!.Features["exports"].Last24Hours);
-        Assert.Equal(2, (await Account(acme).GetSnapshotAsync())!.Features["exports"].Last24Hours);
-    }
 }

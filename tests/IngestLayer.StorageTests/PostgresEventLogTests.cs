@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using IngestLayer.Storage;
 using IngestLayer.Storage.Postgres;
+using IngestLayer.Testing;
 using Microsoft.Extensions.Options;
 using Npgsql;
 

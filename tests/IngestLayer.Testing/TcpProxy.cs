@@ -1,14 +1,14 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace IngestLayer.StorageTests;
+namespace IngestLayer.Testing;
 
 /// <summary>
 /// A loopback TCP forwarder to a real server that a test can cut (<see cref="Stop"/>: connections are
 /// dropped and new ones refused, as when the database goes down) and restore on the same port
 /// (<see cref="Start"/>), without touching the shared server other tests use.
 /// </summary>
-internal sealed class TcpProxy : IAsyncDisposable
+public sealed class TcpProxy : IAsyncDisposable
 {
     private readonly string _targetHost;
     private readonly int _targetPort;
