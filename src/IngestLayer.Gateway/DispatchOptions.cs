@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace IngestLayer.Gateway;
 
 /// <summary>How stored events are handed to grains (<c>IngestLayer:Dispatch</c>).</summary>
-public sealed class DispatchOptions
+public sealed class DispatchOptions : IValidatableObject
 {
     public const string Section = "IngestLayer:Dispatch";
 
@@ -37,7 +37,26 @@ public sealed class DispatchOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// Durable mode: how long another host may go without writing its checkpoint (it does so every
+    /// <see cref="CheckpointInterval"/>, even when idle) before this host replays its events after it: the
+    /// work of a host that died and did not come back under its name still reaches the grains.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan AdoptAfter { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>How long an ops read waits for events acknowledged before it to be applied.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan ReadYourWritesWait { get; set; } = TimeSpan.FromSeconds(5);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        // A live host rewrites its checkpoint every interval; others must not mistake the gap for a death.
+        if (AdoptAfter < 4 * CheckpointInterval)
+        {
+            yield return new ValidationResult(
+                $"AdoptAfter ({AdoptAfter}) must be at least four times CheckpointInterval ({CheckpointInterval}).",
+                [nameof(AdoptAfter), nameof(CheckpointInterval)]);
+        }
+    }
 }

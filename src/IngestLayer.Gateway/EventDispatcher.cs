@@ -214,28 +214,16 @@ public sealed partial class EventDispatcher(
         {
             try
             {
-                var from = _checkpoint = await _ledger.ReadCheckpointAsync(stoppingToken);
-                var through = await _ledger.LastPositionAsync(stoppingToken);
-                var replayed = 0;
-                while (from < through)
-                {
-                    var page = await _ledger.ReadAsync(from, through, _options.MaxRoundEvents, stoppingToken);
-                    if (page.Count == 0)
-                    {
-                        break;
-                    }
-
-                    await router.ReplayAsync(page, origin, _touched!);
-                    from = page[^1].Position;
-                    replayed += page.Count;
-                }
-
+                var from = _checkpoint = await _ledger.ReadCheckpointAsync(origin, stoppingToken);
+                var through = await _ledger.LastPositionAsync(origin, stoppingToken);
+                await ReplayOriginAsync(origin, from, through, _touched!, stoppingToken);
                 lock (_gate)
                 {
                     _lastPosition = Math.Max(_lastPosition, through);
                 }
 
-                LogReplayed(logger, replayed, origin, _checkpoint, through);
+                // Written at once (not moved): the row says this host is alive, so no other host adopts its events.
+                await _ledger.WriteCheckpointAsync(origin, from, stoppingToken);
                 return true;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -245,7 +233,7 @@ public sealed partial class EventDispatcher(
             catch (Exception ex)
             {
                 // The database or the silo is not ready yet: nothing new is applied before the replay, so retry.
-                LogReplayFailed(logger, ex, attempt);
+                LogReplayFailed(logger, ex, origin, attempt);
                 try
                 {
                     await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)), stoppingToken);
@@ -258,6 +246,47 @@ public sealed partial class EventDispatcher(
         }
     }
 
+    /// <summary>Hands an origin's events after <paramref name="from"/> through <paramref name="through"/> to their grains, in pages.</summary>
+    private async Task ReplayOriginAsync(string origin, long from, long through, TouchedGrains touched, CancellationToken cancellationToken)
+    {
+        var replayed = 0;
+        while (from < through)
+        {
+            var page = await _ledger.ReadAsync(origin, from, through, _options.MaxRoundEvents, cancellationToken);
+            if (page.Count == 0)
+            {
+                break;
+            }
+
+            await router.ReplayAsync(page, origin, touched);
+            from = page[^1].Position;
+            replayed += page.Count;
+        }
+
+        LogReplayed(logger, replayed, origin, through);
+    }
+
+    /// <summary>
+    /// Takes over the events of hosts that stopped checkpointing for <see cref="DispatchOptions.AdoptAfter"/>
+    /// (they died, and no host under their name came back): replays them after their checkpoint, has the
+    /// grains persist, and moves that host's checkpoint. Safe even if the host was only slow: grains skip
+    /// what they applied before, by origin and position.
+    /// </summary>
+    private async Task AdoptStalledAsync(CancellationToken cancellationToken)
+    {
+        foreach (var origin in await _ledger.FindStalledOriginsAsync(_options.AdoptAfter, cancellationToken))
+        {
+            var from = await _ledger.ReadCheckpointAsync(origin, cancellationToken);
+            var through = await _ledger.LastPositionAsync(origin, cancellationToken);
+            // Its own set: this host's checkpoint must only ever persist what it waited to be applied.
+            var touched = new TouchedGrains();
+            LogAdopting(logger, origin, from, through);
+            await ReplayOriginAsync(origin, from, through, touched, cancellationToken);
+            await router.PersistAsync(touched.Take());
+            await _ledger.WriteCheckpointAsync(origin, through, cancellationToken);
+        }
+    }
+
     private async Task CheckpointLoopAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(_options.CheckpointInterval);
@@ -266,6 +295,14 @@ public sealed partial class EventDispatcher(
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 await CheckpointAsync(stoppingToken);
+                try
+                {
+                    await AdoptStalledAsync(stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogAdoptionFailed(logger, ex);
+                }
             }
         }
         catch (OperationCanceledException)
@@ -286,7 +323,13 @@ public sealed partial class EventDispatcher(
             target = _lastPosition;
         }
 
-        if (target <= _checkpoint || !await WaitForAppliedAsync(_options.ReadYourWritesWait, cancellationToken))
+        if (target <= _checkpoint)
+        {
+            await HeartbeatAsync(cancellationToken);
+            return;
+        }
+
+        if (!await WaitForAppliedAsync(_options.ReadYourWritesWait, cancellationToken))
         {
             return;
         }
@@ -295,7 +338,7 @@ public sealed partial class EventDispatcher(
         try
         {
             await router.PersistAsync(taken);
-            await _ledger.WriteCheckpointAsync(target, cancellationToken);
+            await _ledger.WriteCheckpointAsync(_ledger.Origin!, target, cancellationToken);
             _checkpoint = target;
             LogCheckpoint(logger, target, taken.Count);
         }
@@ -303,6 +346,19 @@ public sealed partial class EventDispatcher(
         {
             _touched.Restore(taken);
             LogCheckpointFailed(logger, ex, target);
+        }
+    }
+
+    /// <summary>Rewrites the unchanged checkpoint: an idle host is alive, and others must not adopt its events.</summary>
+    private async Task HeartbeatAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _ledger.WriteCheckpointAsync(_ledger.Origin!, _checkpoint, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogCheckpointFailed(logger, ex, _checkpoint);
         }
     }
 
@@ -418,11 +474,17 @@ public sealed partial class EventDispatcher(
     [LoggerMessage(Level = LogLevel.Error, Message = "Applying a round of {Count} stored events to their grains failed (attempt {Attempt})")]
     private static partial void LogRoundFailed(ILogger logger, Exception ex, int count, int attempt);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Replayed {Count} events of host {Origin} after position {From} through {Through}")]
-    private static partial void LogReplayed(ILogger logger, int count, string origin, long from, long through);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Replayed {Count} events of host {Origin} through position {Through}")]
+    private static partial void LogReplayed(ILogger logger, int count, string origin, long through);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Replaying stored events after a restart failed (attempt {Attempt}); retrying")]
-    private static partial void LogReplayFailed(ILogger logger, Exception ex, int attempt);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Replaying the stored events of host {Origin} after a restart failed (attempt {Attempt}); retrying")]
+    private static partial void LogReplayFailed(ILogger logger, Exception ex, string origin, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Host {Origin} stopped checkpointing with events after position {From}: replaying them through {Through}")]
+    private static partial void LogAdopting(ILogger logger, string origin, long from, long through);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Taking over the events of a stalled host failed; trying again at the next checkpoint")]
+    private static partial void LogAdoptionFailed(ILogger logger, Exception ex);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Dispatch checkpoint at position {Position}: {Grains} grains persisted")]
     private static partial void LogCheckpoint(ILogger logger, long position, int grains);

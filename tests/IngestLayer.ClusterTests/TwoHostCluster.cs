@@ -111,6 +111,8 @@ public sealed class TwoHostCluster : IAsyncLifetime
             // Snapshots only at deactivation and shutdown during the tests: what a stopped host leaves behind
             // is then provably its shutdown write, not a periodic one.
             ["IngestLayer__GrainState__FlushInterval"] = "01:00:00",
+            ["IngestLayer__Dispatch__CheckpointInterval"] = "01:00:00",
+            ["IngestLayer__Dispatch__AdoptAfter"] = "04:00:00",
             ["Logging__LogLevel__Default"] = "Warning",
             ["DOTNET_ENVIRONMENT"] = "Production",
         }, StartTimeout);

@@ -34,14 +34,35 @@ public sealed class PostgresDispatchLedgerTests(MigratedDatabase database) : ICl
     [Fact]
     public async Task a_new_host_starts_at_zero_and_its_checkpoint_only_moves_forward()
     {
-        var (_, ledger) = For(NewHost());
-        Assert.Equal(0, await ledger.ReadCheckpointAsync(CancellationToken.None));
-        Assert.Equal(0, await ledger.LastPositionAsync(CancellationToken.None));
+        var host = NewHost();
+        var (_, ledger) = For(host);
+        Assert.Equal(0, await ledger.ReadCheckpointAsync(host, CancellationToken.None));
+        Assert.Equal(0, await ledger.LastPositionAsync(host, CancellationToken.None));
 
-        await ledger.WriteCheckpointAsync(40, CancellationToken.None);
-        await ledger.WriteCheckpointAsync(25, CancellationToken.None);
+        await ledger.WriteCheckpointAsync(host, 40, CancellationToken.None);
+        await ledger.WriteCheckpointAsync(host, 25, CancellationToken.None);
 
-        Assert.Equal(40, await ledger.ReadCheckpointAsync(CancellationToken.None));
+        Assert.Equal(40, await ledger.ReadCheckpointAsync(host, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task a_host_silent_past_the_limit_with_events_after_its_checkpoint_is_stalled()
+    {
+        var ws = TestEvents.NewWorkspace();
+        var (dead, alive, idle) = (NewHost(), NewHost(), NewHost());
+        var (deadLog, deadLedger) = For(dead);
+        var (_, ledger) = For(alive);
+        await deadLog.AppendAsync([TestEvents.Track(ws, "acknowledged-then-died")], CancellationToken.None);
+        await deadLedger.WriteCheckpointAsync(dead, 0, CancellationToken.None);
+        await ledger.WriteCheckpointAsync(idle, 0, CancellationToken.None); // silent too, but nothing after its checkpoint
+        await Sql.ExecuteAsync(database.ConnectionString, "UPDATE dispatch_checkpoints SET updated_at = now() - interval '10 minutes'");
+
+        var stalled = await ledger.FindStalledOriginsAsync(TimeSpan.FromMinutes(2), CancellationToken.None);
+
+        Assert.Contains(dead, stalled);
+        Assert.DoesNotContain(idle, stalled);
+        Assert.DoesNotContain(alive, stalled);
+        Assert.DoesNotContain(dead, await ledger.FindStalledOriginsAsync(TimeSpan.FromMinutes(20), CancellationToken.None));
     }
 
     [Fact]
@@ -53,10 +74,10 @@ public sealed class PostgresDispatchLedgerTests(MigratedDatabase database) : ICl
         var a = await mine.AppendAsync([TestEvents.Track(ws, "a1"), TestEvents.Track(ws, "a2")], CancellationToken.None);
         await theirs.AppendAsync([TestEvents.Track(ws, "b1")], CancellationToken.None);
         await mine.AppendAsync([TestEvents.Track(ws, "a3")], CancellationToken.None);
-        var bound = await ledger.LastPositionAsync(CancellationToken.None);
+        var bound = await ledger.LastPositionAsync(ledger.Origin!, CancellationToken.None);
         await mine.AppendAsync([TestEvents.Track(ws, "a4-after-start")], CancellationToken.None);
 
-        var page = await ledger.ReadAsync(a[0].Position, bound, 100, CancellationToken.None);
+        var page = await ledger.ReadAsync(ledger.Origin!, a[0].Position, bound, 100, CancellationToken.None);
 
         Assert.Equal(["a2", "a3"], page.Select(e => e.MessageId));
         Assert.Equal(page.Select(e => e.Position).Order(), page.Select(e => e.Position));
