@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
-using IngestLayer.Testing;
 using static IngestLayer.ClusterTests.ClusterApi;
 
 namespace IngestLayer.ClusterTests;
@@ -11,27 +7,9 @@ namespace IngestLayer.ClusterTests;
 /// dead host stopped checkpointing and replays the events it had acknowledged but not yet persisted in
 /// grains: nothing waits for the dead host to return or for those grains to be touched.
 /// </summary>
-public sealed class AdoptionTests : IAsyncLifetime
+public sealed class AdoptionTests() : FreshDatabaseTest("adopt")
 {
     private const string DeadHost = "adopt-dead";
-    private PostgresServer? _server;
-    private string _connectionString = "";
-
-    public async Task InitializeAsync()
-    {
-        _server = await PostgresServer.AcquireSharedAsync();
-        _connectionString = await _server.CreateDatabaseAsync("adopt");
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DropDatabaseAsync(_connectionString);
-            await PostgresServer.ReleaseSharedAsync();
-        }
-    }
-
     [Fact]
     public async Task a_surviving_host_dispatches_what_a_dead_host_acknowledged()
     {
@@ -70,29 +48,15 @@ public sealed class AdoptionTests : IAsyncLifetime
         }
     }
 
-    private async Task<bool> DeadHostCheckpointedAllAsync() => await StringsAsync(_connectionString,
+    private async Task<bool> DeadHostCheckpointedAllAsync() => await StringsAsync(ConnectionString,
         $"SELECT coalesce((SELECT position FROM dispatch_checkpoints WHERE origin = '{DeadHost}'), 0) >= (SELECT max(position) FROM event_log WHERE ingested_by = '{DeadHost}')") is ["True"];
 
-    private Task<HostProcess> StartAsync(string hostId) => HostProcess.StartAsync(hostId, new Dictionary<string, string>
+    private Task<HostProcess> StartAsync(string hostId) => HostProcess.StartDurableAsync(hostId, ConnectionString, new Dictionary<string, string>
     {
-        ["ConnectionStrings__Postgres"] = _connectionString,
         ["IngestLayer__HostId"] = hostId,
-        ["Orleans__SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
-        ["Orleans__GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
-        ["IngestLayer__AdminToken"] = TwoHostCluster.AdminToken,
-        ["IngestLayer__Sources__web__WriteKey"] = TwoHostCluster.WriteKey,
         ["IngestLayer__Dispatch__CheckpointInterval"] = "00:00:01",
         ["IngestLayer__Dispatch__AdoptAfter"] = "00:00:04",
         // Snapshots only at checkpoints: what the dead host did not checkpoint is lost with it.
         ["IngestLayer__GrainState__FlushInterval"] = "01:00:00",
-        ["Logging__LogLevel__Default"] = "Warning",
-        ["DOTNET_ENVIRONMENT"] = "Production",
-    }, TimeSpan.FromSeconds(120));
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    });
 }

@@ -1,10 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
-using IngestLayer.Testing;
 using static IngestLayer.ClusterTests.ClusterApi;
 
 namespace IngestLayer.ClusterTests;
@@ -15,30 +12,12 @@ namespace IngestLayer.ClusterTests;
 /// work acknowledged but not yet applied reaches its grains without them being touched, and no alert is
 /// sent twice.
 /// </summary>
-public sealed class CrashTests : IAsyncLifetime
+public sealed class CrashTests() : FreshDatabaseTest("crash")
 {
     private const string HostId = "crash-test-host";
     private const int Accounts = 12;
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
-    private readonly (int Silo, int Gateway) _ports = (FreePort(), FreePort());
-    private PostgresServer? _server;
-    private string _connectionString = "";
-
-    public async Task InitializeAsync()
-    {
-        _server = await PostgresServer.AcquireSharedAsync();
-        _connectionString = await _server.CreateDatabaseAsync("crash");
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DropDatabaseAsync(_connectionString);
-            await PostgresServer.ReleaseSharedAsync();
-        }
-    }
+    private readonly (int Silo, int Gateway) _ports = (HostProcess.FreePort(), HostProcess.FreePort());
 
     [Fact]
     public async Task a_host_killed_mid_load_loses_no_acknowledged_event_and_counts_none_twice()
@@ -73,12 +52,12 @@ public sealed class CrashTests : IAsyncLifetime
             await EventuallyAsync(async () => await CheckpointCaughtUpAsync() ? "" : null,
                 "the restarted host's dispatch checkpoint to reach its newest stored event", TimeSpan.FromSeconds(60));
 
-            var stored = await StringsAsync(_connectionString, "SELECT message_id FROM event_log WHERE kind = 'track'");
+            var stored = await StringsAsync(ConnectionString, "SELECT message_id FROM event_log WHERE kind = 'track'");
             Assert.Equal(stored.Count, stored.Distinct().Count());
             var missing = acknowledged.Except(stored).ToList();
             Assert.True(missing.Count == 0, $"{missing.Count} acknowledged events are not in the log, e.g. {string.Join(", ", missing.Take(5))}");
 
-            var perAccount = (await StringsAsync(_connectionString,
+            var perAccount = (await StringsAsync(ConnectionString,
                 "SELECT account_id || '=' || count(*) FROM event_log WHERE kind = 'track' GROUP BY account_id"))
                 .Select(r => r.Split('=')).ToDictionary(r => r[0], r => long.Parse(r[1], CultureInfo.InvariantCulture));
             for (var i = 0; i < Accounts; i++)
@@ -88,7 +67,7 @@ public sealed class CrashTests : IAsyncLifetime
                 Assert.Equal(perAccount.GetValueOrDefault(Account(i)), Count(account!, "events", "feature.used"));
             }
 
-            var alerts = await StringsAsync(_connectionString,
+            var alerts = await StringsAsync(ConnectionString,
                 "SELECT account_id || ':' || signal || ':' || count(*) FROM alert_outbox GROUP BY account_id, signal ORDER BY 1");
             var expected = Enumerable.Range(0, Accounts).Where(i => i % 3 == 0).Select(i => $"{Account(i)}:paid_feature_on_free_plan:1").Order();
             Assert.Equal(expected, alerts);
@@ -139,31 +118,17 @@ public sealed class CrashTests : IAsyncLifetime
 
     private async Task<bool> CheckpointCaughtUpAsync()
     {
-        var values = await StringsAsync(_connectionString,
+        var values = await StringsAsync(ConnectionString,
             $"SELECT coalesce((SELECT position FROM dispatch_checkpoints WHERE origin = '{HostId}'), 0) >= (SELECT max(position) FROM event_log WHERE ingested_by = '{HostId}')");
         return values is ["True"];
     }
 
-    private Task<HostProcess> StartAsync() => HostProcess.StartAsync("crash", new Dictionary<string, string>
+    private Task<HostProcess> StartAsync() => HostProcess.StartDurableAsync("crash", ConnectionString, new Dictionary<string, string>
     {
-        ["ConnectionStrings__Postgres"] = _connectionString,
         ["IngestLayer__HostId"] = HostId,
-        ["Orleans__SiloPort"] = _ports.Silo.ToString(CultureInfo.InvariantCulture),
-        ["Orleans__GatewayPort"] = _ports.Gateway.ToString(CultureInfo.InvariantCulture),
-        ["IngestLayer__AdminToken"] = TwoHostCluster.AdminToken,
-        ["IngestLayer__Sources__web__WriteKey"] = TwoHostCluster.WriteKey,
         ["IngestLayer__Signals__PaidFeatures__0"] = "csv.export",
         // Checkpoints and snapshot writes every second, so the kill lands between them with both in play.
         ["IngestLayer__Dispatch__CheckpointInterval"] = "00:00:01",
         ["IngestLayer__GrainState__FlushInterval"] = "00:00:01",
-        ["Logging__LogLevel__Default"] = "Warning",
-        ["DOTNET_ENVIRONMENT"] = "Production",
-    }, StartTimeout);
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    }, _ports);
 }

@@ -1,8 +1,6 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using IngestLayer.Testing;
 using Npgsql;
 using static IngestLayer.ClusterTests.ClusterApi;
@@ -13,33 +11,24 @@ namespace IngestLayer.ClusterTests;
 /// A durable host whose database goes away: ingestion answers 503 with Retry-After (never a 2xx it cannot
 /// keep), the host stays up, and it takes events again by itself once the database is back.
 /// </summary>
-public sealed class DatabaseOutageTests : IAsyncLifetime
+public sealed class DatabaseOutageTests() : FreshDatabaseTest("outage")
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
-    private PostgresServer? _server;
     private TcpProxy? _proxy;
-    private string _connectionString = "";
 
-    public async Task InitializeAsync()
+    protected override Task OnDatabaseCreatedAsync()
     {
-        _server = await PostgresServer.AcquireSharedAsync();
-        _connectionString = await _server.CreateDatabaseAsync("outage");
-        var direct = new NpgsqlConnectionStringBuilder(_connectionString);
+        var direct = new NpgsqlConnectionStringBuilder(ConnectionString);
         _proxy = new TcpProxy(direct.Host!, direct.Port);
         _proxy.Start();
+        return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
+    protected override async Task OnDisposingAsync()
     {
         if (_proxy is not null)
         {
             await _proxy.DisposeAsync();
-        }
-
-        if (_server is not null)
-        {
-            await _server.DropDatabaseAsync(_connectionString);
-            await PostgresServer.ReleaseSharedAsync();
         }
     }
 
@@ -47,17 +36,8 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
     public async Task ingestion_answers_503_with_retry_after_while_the_database_is_away_and_recovers_by_itself()
     {
         // The host reaches PostgreSQL through a proxy the test can cut; a short connect timeout keeps the wait brief.
-        var throughProxy = new NpgsqlConnectionStringBuilder(_connectionString) { Port = _proxy!.Port, Timeout = 3 }.ConnectionString;
-        await using var host = await HostProcess.StartAsync("outage", new Dictionary<string, string>
-        {
-            ["ConnectionStrings__Postgres"] = throughProxy,
-            ["Orleans__SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
-            ["Orleans__GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
-            ["IngestLayer__AdminToken"] = TwoHostCluster.AdminToken,
-            ["IngestLayer__Sources__web__WriteKey"] = TwoHostCluster.WriteKey,
-            ["Logging__LogLevel__Default"] = "Warning",
-            ["DOTNET_ENVIRONMENT"] = "Production",
-        }, TimeSpan.FromSeconds(120));
+        var throughProxy = new NpgsqlConnectionStringBuilder(ConnectionString) { Port = _proxy!.Port, Timeout = 3 }.ConnectionString;
+        await using var host = await HostProcess.StartDurableAsync("outage", throughProxy);
         var account = NewId("outage");
 
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(host, account, "before")).StatusCode);
@@ -82,7 +62,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         // "before" was acknowledged just as the database went away: its round is retried until it is through.
         await EventuallyAsync(async () => await host.AccountAsync(account) is { } a && Count(a, "events", "feature.used") == 2 ? a : null,
             "the account to count the event acknowledged before the outage and the retried one", TimeSpan.FromSeconds(60));
-        Assert.Equal(["1"], await StringsAsync(_connectionString, $"SELECT count(*) FROM event_log WHERE account_id = '{account}' AND message_id = 'during'"));
+        Assert.Equal(["1"], await StringsAsync(ConnectionString, $"SELECT count(*) FROM event_log WHERE account_id = '{account}' AND message_id = 'during'"));
     }
 
     private static async Task<HttpResponseMessage> PostAsync(HostProcess host, string account, string messageId)
@@ -93,12 +73,5 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TwoHostCluster.WriteKey);
         return await Http.SendAsync(request);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Reflection;
 using System.Runtime.InteropServices;
 
@@ -74,6 +77,41 @@ public sealed class HostProcess : IAsyncDisposable
             throw new TimeoutException($"Waited {timeout.TotalSeconds}s for host {name} to print its URL. Output:\n{host.Output}");
         }
         return host;
+    }
+
+    /// <summary>
+    /// Starts a host in durable mode on <paramref name="connectionString"/> with the tests' write key and admin
+    /// token, its own silo and gateway ports (<paramref name="ports"/>, or free ones), quiet logs, and
+    /// <paramref name="settings"/> (environment variables) on top.
+    /// </summary>
+    public static Task<HostProcess> StartDurableAsync(
+        string name, string connectionString, IReadOnlyDictionary<string, string>? settings = null, (int Silo, int Gateway)? ports = null)
+    {
+        var (silo, gateway) = ports ?? (FreePort(), FreePort());
+        var environment = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Postgres"] = connectionString,
+            ["Orleans__SiloPort"] = silo.ToString(CultureInfo.InvariantCulture),
+            ["Orleans__GatewayPort"] = gateway.ToString(CultureInfo.InvariantCulture),
+            ["IngestLayer__AdminToken"] = TwoHostCluster.AdminToken,
+            ["IngestLayer__Sources__web__WriteKey"] = TwoHostCluster.WriteKey,
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["DOTNET_ENVIRONMENT"] = "Production",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
+        return StartAsync(name, environment, TimeSpan.FromSeconds(120));
+    }
+
+    /// <summary>A loopback port nothing listens on right now.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>SIGTERM, as a service manager stops a host, and waits for the process to exit; returns its exit code.</summary>

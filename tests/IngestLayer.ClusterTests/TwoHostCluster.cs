@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using IngestLayer.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -25,8 +22,8 @@ public sealed class TwoHostCluster : IAsyncLifetime
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
     private readonly Dictionary<string, (int SiloPort, int GatewayPort)> _ports = new()
     {
-        ["A"] = (FreePort(), FreePort()),
-        ["B"] = (FreePort(), FreePort()),
+        ["A"] = (HostProcess.FreePort(), HostProcess.FreePort()),
+        ["B"] = (HostProcess.FreePort(), HostProcess.FreePort()),
     };
     private PostgresServer? _server;
     private IHost? _client;
@@ -98,30 +95,12 @@ public sealed class TwoHostCluster : IAsyncLifetime
         }
     }
 
-    private Task<HostProcess> StartHostAsync(string name)
+    private Task<HostProcess> StartHostAsync(string name) => HostProcess.StartDurableAsync(name, ConnectionString, new Dictionary<string, string>
     {
-        var (siloPort, gatewayPort) = _ports[name];
-        return HostProcess.StartAsync(name, new Dictionary<string, string>
-        {
-            ["ConnectionStrings__Postgres"] = ConnectionString,
-            ["Orleans__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
-            ["Orleans__GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture),
-            ["IngestLayer__AdminToken"] = AdminToken,
-            ["IngestLayer__Sources__web__WriteKey"] = WriteKey,
-            // Snapshots only at deactivation and shutdown during the tests: what a stopped host leaves behind
-            // is then provably its shutdown write, not a periodic one.
-            ["IngestLayer__GrainState__FlushInterval"] = "01:00:00",
-            ["IngestLayer__Dispatch__CheckpointInterval"] = "01:00:00",
-            ["IngestLayer__Dispatch__AdoptAfter"] = "04:00:00",
-            ["Logging__LogLevel__Default"] = "Warning",
-            ["DOTNET_ENVIRONMENT"] = "Production",
-        }, StartTimeout);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+        // Snapshots only at deactivation and shutdown during the tests: what a stopped host leaves behind
+        // is then provably its shutdown write, not a periodic one or a checkpoint's.
+        ["IngestLayer__GrainState__FlushInterval"] = "01:00:00",
+        ["IngestLayer__Dispatch__CheckpointInterval"] = "01:00:00",
+        ["IngestLayer__Dispatch__AdoptAfter"] = "04:00:00",
+    }, _ports[name]);
 }
