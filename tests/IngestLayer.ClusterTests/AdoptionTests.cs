@@ -1,3 +1,4 @@
+using IngestLayer.Testing;
 using static IngestLayer.ClusterTests.ClusterApi;
 
 namespace IngestLayer.ClusterTests;
@@ -48,7 +49,7 @@ public sealed class AdoptionTests() : FreshDatabaseTest("adopt")
         }
     }
 
-    private async Task<bool> DeadHostCheckpointedAllAsync() => await StringsAsync(ConnectionString,
+    private async Task<bool> DeadHostCheckpointedAllAsync() => await Sql.StringsAsync(ConnectionString,
         $"SELECT coalesce((SELECT position FROM dispatch_checkpoints WHERE origin = '{DeadHost}'), 0) >= (SELECT max(position) FROM event_log WHERE ingested_by = '{DeadHost}')") is ["True"];
 
     private Task<HostProcess> StartAsync(string hostId) => HostProcess.StartDurableAsync(hostId, ConnectionString, new Dictionary<string, string>

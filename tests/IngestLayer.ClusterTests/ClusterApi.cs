@@ -2,7 +2,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Npgsql;
 
 namespace IngestLayer.ClusterTests;
 
@@ -44,20 +43,6 @@ internal static class ClusterApi
 
     public static long Count(JsonNode account, string group, string key, string window = "24h") =>
         account[group]?[key]?[window]?.GetValue<long>() ?? 0;
-
-    public static async Task<List<string>> StringsAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var values = new List<string>();
-        while (await reader.ReadAsync())
-        {
-            values.Add(reader.GetValue(0).ToString()!);
-        }
-        return values;
-    }
 
     /// <summary>Polls <paramref name="probe"/> until it returns a value, or fails saying what was awaited.</summary>
     public static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, string awaited, TimeSpan? timeout = null)

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using IngestLayer.Testing;
 using static IngestLayer.ClusterTests.ClusterApi;
 
 namespace IngestLayer.ClusterTests;
@@ -52,12 +53,12 @@ public sealed class CrashTests() : FreshDatabaseTest("crash")
             await EventuallyAsync(async () => await CheckpointCaughtUpAsync() ? "" : null,
                 "the restarted host's dispatch checkpoint to reach its newest stored event", TimeSpan.FromSeconds(60));
 
-            var stored = await StringsAsync(ConnectionString, "SELECT message_id FROM event_log WHERE kind = 'track'");
+            var stored = await Sql.StringsAsync(ConnectionString, "SELECT message_id FROM event_log WHERE kind = 'track'");
             Assert.Equal(stored.Count, stored.Distinct().Count());
             var missing = acknowledged.Except(stored).ToList();
             Assert.True(missing.Count == 0, $"{missing.Count} acknowledged events are not in the log, e.g. {string.Join(", ", missing.Take(5))}");
 
-            var perAccount = (await StringsAsync(ConnectionString,
+            var perAccount = (await Sql.StringsAsync(ConnectionString,
                 "SELECT account_id || '=' || count(*) FROM event_log WHERE kind = 'track' GROUP BY account_id"))
                 .Select(r => r.Split('=')).ToDictionary(r => r[0], r => long.Parse(r[1], CultureInfo.InvariantCulture));
             for (var i = 0; i < Accounts; i++)
@@ -67,7 +68,7 @@ public sealed class CrashTests() : FreshDatabaseTest("crash")
                 Assert.Equal(perAccount.GetValueOrDefault(Account(i)), Count(account!, "events", "feature.used"));
             }
 
-            var alerts = await StringsAsync(ConnectionString,
+            var alerts = await Sql.StringsAsync(ConnectionString,
                 "SELECT account_id || ':' || signal || ':' || count(*) FROM alert_outbox GROUP BY account_id, signal ORDER BY 1");
             var expected = Enumerable.Range(0, Accounts).Where(i => i % 3 == 0).Select(i => $"{Account(i)}:paid_feature_on_free_plan:1").Order();
             Assert.Equal(expected, alerts);
@@ -118,7 +119,7 @@ public sealed class CrashTests() : FreshDatabaseTest("crash")
 
     private async Task<bool> CheckpointCaughtUpAsync()
     {
-        var values = await StringsAsync(ConnectionString,
+        var values = await Sql.StringsAsync(ConnectionString,
             $"SELECT coalesce((SELECT position FROM dispatch_checkpoints WHERE origin = '{HostId}'), 0) >= (SELECT max(position) FROM event_log WHERE ingested_by = '{HostId}')");
         return values is ["True"];
     }

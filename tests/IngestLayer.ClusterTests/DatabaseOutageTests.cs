@@ -62,7 +62,7 @@ public sealed class DatabaseOutageTests() : FreshDatabaseTest("outage")
         // "before" was acknowledged just as the database went away: its round is retried until it is through.
         await EventuallyAsync(async () => await host.AccountAsync(account) is { } a && Count(a, "events", "feature.used") == 2 ? a : null,
             "the account to count the event acknowledged before the outage and the retried one", TimeSpan.FromSeconds(60));
-        Assert.Equal(["1"], await StringsAsync(ConnectionString, $"SELECT count(*) FROM event_log WHERE account_id = '{account}' AND message_id = 'during'"));
+        Assert.Equal(["1"], await Sql.StringsAsync(ConnectionString, $"SELECT count(*) FROM event_log WHERE account_id = '{account}' AND message_id = 'during'"));
     }
 
     private static async Task<HttpResponseMessage> PostAsync(HostProcess host, string account, string messageId)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using IngestLayer.Testing;
 using static IngestLayer.ClusterTests.ClusterApi;
 
 namespace IngestLayer.ClusterTests;
@@ -22,7 +23,7 @@ public sealed class TwoHostClusterTests(TwoHostCluster cluster) : IClassFixture<
 
         // Status 3 is Active; an earlier test's stopped host shows as Dead (6).
         var active = await EventuallyAsync(
-            async () => await StringsAsync(cluster.ConnectionString,
+            async () => await Sql.StringsAsync(cluster.ConnectionString,
                 $"SELECT Port FROM OrleansMembershipTable WHERE DeploymentId = '{TwoHostCluster.ClusterId}' AND Status = 3 ORDER BY Port") is { Count: 2 } rows ? rows : null,
             "two Active silos in the membership table");
         Assert.Equal(expected, active);
@@ -109,13 +110,13 @@ public sealed class TwoHostClusterTests(TwoHostCluster cluster) : IClassFixture<
         // The flush interval is an hour: nothing is written while the grains are active.
         var storedSql = $"SELECT GrainIdExtensionString FROM OrleansStorage WHERE ServiceId = '{TwoHostCluster.ServiceId}' " +
                         $"AND GrainIdExtensionString LIKE 'acct:default:{prefix}-%' ORDER BY GrainIdExtensionString";
-        Assert.Empty(await StringsAsync(cluster.ConnectionString, storedSql));
+        Assert.Empty(await Sql.StringsAsync(cluster.ConnectionString, storedSql));
 
         Assert.Equal(0, await cluster.A.StopGracefullyAsync(StopTimeout));
 
         // Host A wrote the state of every grain it held as it shut down. (Host B may write some of its own too:
         // seen here when the departing host's part of the grain directory moves, B deactivates a few grains.)
-        var stored = await StringsAsync(cluster.ConnectionString, storedSql);
+        var stored = await Sql.StringsAsync(cluster.ConnectionString, storedSql);
         Assert.Subset(stored.ToHashSet(), livedOnA.ToHashSet());
         foreach (var account in accounts)
         {

@@ -1,3 +1,4 @@
+using IngestLayer.Testing;
 using Npgsql;
 
 namespace IngestLayer.StorageTests;

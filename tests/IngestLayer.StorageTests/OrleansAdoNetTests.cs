@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using IngestLayer.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;

@@ -1,5 +1,6 @@
 using IngestLayer.Storage;
 using IngestLayer.Storage.Postgres;
+using IngestLayer.Testing;
 using Npgsql;
 
 namespace IngestLayer.StorageTests;

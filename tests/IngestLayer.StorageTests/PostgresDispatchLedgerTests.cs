@@ -1,4 +1,5 @@
 using IngestLayer.Storage.Postgres;
+using IngestLayer.Testing;
 using Microsoft.Extensions.Options;
 using Npgsql;
 

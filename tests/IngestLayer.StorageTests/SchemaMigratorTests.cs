@@ -1,4 +1,5 @@
 using IngestLayer.Storage.Postgres;
+using IngestLayer.Testing;
 
 namespace IngestLayer.StorageTests;
 

@@ -1,9 +1,9 @@
 using Npgsql;
 
-namespace IngestLayer.StorageTests;
+namespace IngestLayer.Testing;
 
 /// <summary>Small helpers for reading the database directly in assertions.</summary>
-internal static class Sql
+public static class Sql
 {
     public static async Task<T> ScalarAsync<T>(string connectionString, string sql)
     {
@@ -22,7 +22,7 @@ internal static class Sql
         var values = new List<string>();
         while (await reader.ReadAsync())
         {
-            values.Add(reader.GetString(0));
+            values.Add(Convert.ToString(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture)!);
         }
         return values;
     }
