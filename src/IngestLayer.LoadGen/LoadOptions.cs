@@ -16,12 +16,24 @@ internal sealed record LoadOptions
     public int Rounds { get; init; } = 3;
     /// <summary><c>both</c>, <c>gateway</c> or <c>ceiling</c> (one target alone is for profiling).</summary>
     public string Targets { get; init; } = "both";
+    /// <summary><c>embedded</c> (the gateway in memory against a bare HTTP endpoint) or <c>durable</c> (the gateway on PostgreSQL against a bare Npgsql loop).</summary>
+    public string Mode { get; init; } = "embedded";
+    /// <summary>Durable mode: the server to create the run's databases on (any database on it to connect to first).</summary>
+    public string? Postgres { get; init; } = Environment.GetEnvironmentVariable("INGESTLAYER_LOADGEN_POSTGRES") is { Length: > 0 } cs ? cs : null;
+    /// <summary>Durable mode: keep the run's databases instead of dropping them at the end.</summary>
+    public bool Keep { get; init; }
 
     public static LoadOptions Parse(string[] args)
     {
         var o = new LoadOptions();
         for (var i = 0; i < args.Length; i++)
         {
+            if (args[i] == "--keep")
+            {
+                o = o with { Keep = true };
+                continue;
+            }
+
             var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value");
             o = args[i] switch
             {
@@ -33,11 +45,16 @@ internal sealed record LoadOptions
                 "--users" => o with { Users = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--rounds" => o with { Rounds = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--target" => o with { Targets = value is "both" or "gateway" or "ceiling" ? value : throw new ArgumentException("--target is both, gateway or ceiling") },
-                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --duration s --warmup s --concurrency n --batch n --accounts n --users n --rounds n --target both|gateway|ceiling"),
+                "--mode" => o with { Mode = value is "embedded" or "durable" ? value : throw new ArgumentException("--mode is embedded or durable") },
+                "--postgres" => o with { Postgres = value },
+                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --duration s --warmup s --concurrency n --batch n --accounts n --users n --rounds n --target both|gateway|ceiling "
+                    + "--mode embedded|durable --postgres \"connection string\" (or env INGESTLAYER_LOADGEN_POSTGRES) --keep"),
             };
             i++;
         }
 
-        return o;
+        return o.Mode == "durable" && o.Postgres is null
+            ? throw new ArgumentException("--mode durable needs --postgres \"Host=...;Port=...;Username=...\" (or env INGESTLAYER_LOADGEN_POSTGRES): the server to create the run's databases on")
+            : o;
     }
 }

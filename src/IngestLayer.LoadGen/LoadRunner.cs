@@ -4,7 +4,7 @@ using System.Net.Http.Headers;
 namespace IngestLayer.LoadGen;
 
 /// <summary>What one timed run measured.</summary>
-internal sealed record RunResult(string Target, long Requests, long Events, long Failures, TimeSpan Elapsed, double P50Ms, double P99Ms, TimeSpan ServerCpu)
+internal sealed record RunResult(string Target, long Requests, long Events, long Failures, TimeSpan Elapsed, double P50Ms, double P99Ms, TimeSpan ServerCpu, TimeSpan? DatabaseCpu = null)
 {
     public double EventsPerSecond => Events / Elapsed.TotalSeconds;
 
@@ -13,12 +13,15 @@ internal sealed record RunResult(string Target, long Requests, long Events, long
     /// so it is the figure to compare changes by on a noisy host.
     /// </summary>
     public double ServerCpuMicrosPerEvent => Events == 0 ? double.NaN : ServerCpu.TotalMicroseconds / Events;
+
+    /// <summary>Durable mode: the PostgreSQL server's CPU time per event (null when it could not be read).</summary>
+    public double? DatabaseCpuMicrosPerEvent => DatabaseCpu is not { } cpu ? null : Events == 0 ? double.NaN : cpu.TotalMicroseconds / Events;
 }
 
 /// <summary>Closed-loop load: N workers each send a batch, wait for the answer, and send the next.</summary>
 internal sealed class LoadRunner(LoadOptions options, BatchWriter batches)
 {
-    public async Task<RunResult> RunAsync(string target, Uri url, string writeKey, Func<TimeSpan> serverCpu)
+    public async Task<RunResult> RunAsync(string target, Uri url, string writeKey, Func<TimeSpan> serverCpu, Func<TimeSpan>? databaseCpu = null)
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
         using var http = new HttpClient(handler) { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
@@ -27,13 +30,15 @@ internal sealed class LoadRunner(LoadOptions options, BatchWriter batches)
         await PhaseAsync(http, options.Warmup, null);
         var latencies = new List<double>[options.Concurrency];
         var cpuBefore = serverCpu();
+        var databaseBefore = databaseCpu?.Invoke();
         var stopwatch = Stopwatch.StartNew();
         var (requests, failures) = await PhaseAsync(http, options.Duration, latencies);
         stopwatch.Stop();
         var cpu = serverCpu() - cpuBefore;
+        var database = databaseCpu?.Invoke() - databaseBefore;
 
         var all = latencies.SelectMany(l => l).Order().ToArray();
-        return new RunResult(target, requests, requests * options.BatchSize, failures, stopwatch.Elapsed, Percentile(all, 0.50), Percentile(all, 0.99), cpu);
+        return new RunResult(target, requests, requests * options.BatchSize, failures, stopwatch.Elapsed, Stats.Percentile(all, 0.50), Stats.Percentile(all, 0.99), cpu, database);
     }
 
     private async Task<(long Requests, long Failures)> PhaseAsync(HttpClient http, TimeSpan length, List<double>[]? latencies)
@@ -62,7 +67,4 @@ internal sealed class LoadRunner(LoadOptions options, BatchWriter batches)
         await Task.WhenAll(workers);
         return (requests, failures);
     }
-
-    private static double Percentile(double[] sorted, double p) =>
-        sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 }

@@ -3,73 +3,50 @@ using System.Net;
 using System.Net.Sockets;
 using IngestLayer.Host;
 using IngestLayer.LoadGen;
+using IngestLayer.Storage.Postgres;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 // Benchmark, not a test: the gateway (embedded mode) against the bare ceiling endpoint, each in a child
 // process of its own, driven by the same client with the same batches in alternating rounds; medians are
-// what to quote.
+// what to quote. --mode durable: the gateway on PostgreSQL against a bare Npgsql loop (DurableBenchmark).
 const string writeKey = "wk_loadgen_0123456789";
 
-if (args is ["--serve", var serve])
+if (args is ["--serve", var serve, .. var serveArgs])
 {
-    await ServeAsync(serve);
+    await ServeAsync(serve, serveArgs);
     return 0;
 }
 
 var options = LoadOptions.Parse(args);
+if (options.Mode == "durable")
+{
+    return await DurableBenchmark.RunAsync(options, writeKey);
+}
+
 var runner = new LoadRunner(options, new BatchWriter(options));
 await using var ceiling = await TargetProcess.StartAsync("ceiling");
 await using var gateway = await TargetProcess.StartAsync("gateway");
 
 Console.WriteLine($"IngestLayer load generator: {options.Rounds} rounds × {options.Duration.TotalSeconds:0}s per target, concurrency {options.Concurrency}, "
     + $"batches of {options.BatchSize} events over {options.Accounts} accounts and {options.Users} users, {Environment.ProcessorCount} cores");
-var results = new List<RunResult>();
-for (var round = 1; round <= options.Rounds; round++)
+var results = await Rounds.RunAsync(options,
+[
+    ("ceiling", () => runner.RunAsync("ceiling", ceiling.Url, writeKey, ceiling.CpuTime)),
+    ("gateway", () => runner.RunAsync("gateway", gateway.Url, writeKey, gateway.CpuTime)),
+]);
+Rounds.PrintMedians(results);
+if (Rounds.Ratio(results) is { } ratio)
 {
-    foreach (var (name, server) in new[] { ("ceiling", ceiling), ("gateway", gateway) })
-    {
-        if (options.Targets != "both" && options.Targets != name)
-        {
-            continue;
-        }
-
-        var result = await runner.RunAsync(name, server.Url, writeKey, server.CpuTime);
-        results.Add(result);
-        Console.WriteLine($"  round {round} {name,-8} {result.EventsPerSecond,10:N0} events/s  {result.Requests / result.Elapsed.TotalSeconds,7:N0} req/s  "
-            + $"p50 {result.P50Ms,6:N1} ms  p99 {result.P99Ms,6:N1} ms  server CPU {result.ServerCpuMicrosPerEvent,5:N2} µs/event  failures {result.Failures}");
-    }
-}
-
-Console.WriteLine();
-Console.WriteLine("median of rounds     events/s      p50 ms   p99 ms   server CPU µs/event");
-foreach (var target in new[] { "ceiling", "gateway" })
-{
-    var rs = results.Where(r => r.Target == target).ToList();
-    if (rs.Count > 0)
-    {
-        Console.WriteLine($"  {target,-16} {Median(rs.Select(r => r.EventsPerSecond)),10:N0}   {Median(rs.Select(r => r.P50Ms)),8:N1} {Median(rs.Select(r => r.P99Ms)),8:N1}   {Median(rs.Select(r => r.ServerCpuMicrosPerEvent)),8:N2}");
-    }
-}
-
-if (options.Targets == "both")
-{
-    var ratio = Median(results.Where(r => r.Target == "gateway").Select(r => r.EventsPerSecond))
-        / Median(results.Where(r => r.Target == "ceiling").Select(r => r.EventsPerSecond));
     Console.WriteLine($"gateway / ceiling = {ratio:P0} (target for embedded mode: at least 50%)");
 }
 
 return results.Any(r => r.Failures > 0) ? 1 : 0;
 
-static double Median(IEnumerable<double> values)
-{
-    var sorted = values.Order().ToArray();
-    return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-}
-
-static async Task ServeAsync(string target)
+static async Task ServeAsync(string target, string[] serveArgs)
 {
     if (target == "ceiling")
     {
@@ -78,6 +55,22 @@ static async Task ServeAsync(string target)
         await app.StopAsync();
         return;
     }
+
+    if (target == NpgsqlCeiling.Target)
+    {
+        // The durable ceiling: schema by the host's own migrator, then load phases on command.
+        var options = LoadOptions.Parse(serveArgs);
+        await using var dataSource = NpgsqlDataSource.Create(options.Postgres!);
+        await new SchemaMigrator(dataSource).MigrateAsync(CancellationToken.None);
+        await using var npgsql = await NpgsqlCeiling.OpenAsync(dataSource, options, new EventGenerator(options));
+        await TargetProcess.ServeCommandsAsync(new NpgsqlConnectionStringBuilder(options.Postgres).Database ?? "",
+            async seconds => (await npgsql.RunAsync(TimeSpan.FromSeconds(double.Parse(seconds, CultureInfo.InvariantCulture)))).Format());
+        return;
+    }
+
+    // Durable mode when the parent passes --postgres (the durable benchmark). The host itself still reads
+    // ConnectionStrings__Postgres from the environment, as it always has.
+    var postgres = serveArgs is ["--postgres", var connectionString] ? connectionString : null;
 
     var host = IngestLayerHost.Create(["--urls", "http://127.0.0.1:0"], builder =>
     {
@@ -90,6 +83,14 @@ static async Task ServeAsync(string target)
             ["Orleans:GatewayPort"] = FreePort(),
             ["Logging:LogLevel:Default"] = "Warning",
         });
+        if (postgres is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:Postgres"] = postgres,
+                ["IngestLayer:HostId"] = "loadgen-gateway",
+            });
+        }
     });
     await host.StartAsync();
     var address = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
