@@ -14,6 +14,7 @@ public sealed class EventRouter(IGrainFactory grains)
 {
     // Resolving a grain reference costs about as much as a small call; keys repeat, so references are kept.
     private const int MaxCachedReferences = 500_000;
+    private const int MaxConcurrentPersists = 16;
     private readonly ConcurrentDictionary<(string, string), IUserGrain> _users = new();
     private readonly ConcurrentDictionary<(string, string), IAccountGrain> _accounts = new();
 
@@ -142,12 +143,15 @@ public sealed class EventRouter(IGrainFactory grains)
     }
 
     /// <summary>Has every grain in <paramref name="taken"/> write its state (see <see cref="ISnapshotGrain.PersistAsync"/>).</summary>
+    /// <remarks>
+    /// A bounded number at a time: a checkpoint can touch every grain there is, and all of their writes at
+    /// once would take every database connection away from the event log's appends.
+    /// </remarks>
     public async Task PersistAsync(TouchedSet taken)
     {
-        var writes = new List<Task>(taken.Count);
-        writes.AddRange(taken.Users.Select(u => User(u.Workspace, u.Key).PersistAsync()));
-        writes.AddRange(taken.Accounts.Select(a => Account(a.Workspace, a.Key).PersistAsync()));
-        await Task.WhenAll(writes);
+        var grains = taken.Users.Select(u => (ISnapshotGrain)User(u.Workspace, u.Key))
+            .Concat(taken.Accounts.Select(a => Account(a.Workspace, a.Key)));
+        await Parallel.ForEachAsync(grains, new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentPersists }, (grain, _) => new ValueTask(grain.PersistAsync()));
     }
 
     private IUserGrain User(string workspace, string user)

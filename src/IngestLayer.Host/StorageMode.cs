@@ -16,10 +16,29 @@ public sealed class StorageMode
 
     public bool IsDurable => PostgresConnectionString is not null;
 
+    /// <summary>
+    /// Connections per pool unless the connection string says otherwise. The host has two pools (its own data
+    /// source, and the one the Orleans ADO.NET providers share); Npgsql's default of 100 each let a burst of
+    /// grain-state writes open more connections than a default PostgreSQL accepts (100), and the refused ones
+    /// slowed ingestion several times over.
+    /// </summary>
+    public const int DefaultMaxPoolSize = 30;
+
     public static StorageMode From(IConfiguration configuration)
     {
         var connectionString = configuration.GetConnectionString(PostgresOptions.ConnectionStringName);
-        return new StorageMode(string.IsNullOrWhiteSpace(connectionString) ? null : connectionString);
+        return new StorageMode(string.IsNullOrWhiteSpace(connectionString) ? null : WithPoolCap(connectionString));
+    }
+
+    private static string WithPoolCap(string connectionString)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (given.ContainsKey("Maximum Pool Size") || given.ContainsKey("Max Pool Size") || given.ContainsKey("MaxPoolSize"))
+        {
+            return connectionString;
+        }
+
+        return new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = DefaultMaxPoolSize }.ConnectionString;
     }
 
     /// <summary>
