@@ -16,6 +16,16 @@ public sealed class DispatchOptions : IValidatableObject
     public int MaxRoundEvents { get; set; } = 40_000;
 
     /// <summary>
+    /// Shortest time between the starts of two dispatch rounds, unless the queue is half full or a reader
+    /// waits for its writes. Requests are answered once their events are stored, so pacing costs them no
+    /// latency; it makes each grain call carry more events. Unset: none in embedded mode, where user activity
+    /// is aggregated instead; 500 ms in durable mode, where every event goes to its user grain in its round
+    /// and unpaced rounds of one commit group each made about two grain calls per event.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:05")]
+    public TimeSpan? MinRoundInterval { get; set; }
+
+    /// <summary>
     /// How long activity of events that name their account may be held, aggregated per user, before it is
     /// handed to the user grains (account grains get every event in the round it arrives).
     /// </summary>
@@ -35,7 +45,7 @@ public sealed class DispatchOptions : IValidatableObject
     /// checkpoint moves on; after a crash, at most this much of the log is replayed.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
-    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(15);
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
     /// Durable mode: how long another host may go without writing its checkpoint (it does so every
@@ -43,7 +53,7 @@ public sealed class DispatchOptions : IValidatableObject
     /// work of a host that died and did not come back under its name still reaches the grains.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
-    public TimeSpan AdoptAfter { get; set; } = TimeSpan.FromMinutes(2);
+    public TimeSpan AdoptAfter { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>How long an ops read waits for events acknowledged before it to be applied.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]

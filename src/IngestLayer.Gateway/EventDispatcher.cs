@@ -35,6 +35,7 @@ public sealed partial class EventDispatcher(
     private readonly TouchedGrains? _touched = ledger?.Origin is null ? null : new TouchedGrains();
     private long _lastPosition;
     private long _checkpoint;
+    private long _lastRoundStart;
     private List<IngestEvent> _pending = [];
     private long _enqueued;
     private long _roundsApplied;
@@ -160,6 +161,7 @@ public sealed partial class EventDispatcher(
                 break;
             }
 
+            await PaceAsync(stoppingToken);
             await RunRoundsAsync(stoppingToken);
 
             // A flush is thousands of user calls; it runs beside the next rounds rather than stalling them.
@@ -200,6 +202,34 @@ public sealed partial class EventDispatcher(
         if (_touched is not null)
         {
             await CheckpointAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>Waits out the rest of the round interval unless a round is needed now.</summary>
+    private async Task PaceAsync(CancellationToken stoppingToken)
+    {
+        var interval = _options.MinRoundInterval ?? (_touched is null ? TimeSpan.Zero : TimeSpan.FromMilliseconds(500));
+        var due = _lastRoundStart + (long)(interval.TotalSeconds * Stopwatch.Frequency);
+        while (Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due) is var left && left > TimeSpan.Zero && !RoundNeededNow())
+        {
+            try
+            {
+                await _work.WaitAsync(left, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+
+        _lastRoundStart = Stopwatch.GetTimestamp();
+    }
+
+    private bool RoundNeededNow()
+    {
+        lock (_gate)
+        {
+            return _flushRequested || _pending.Count >= _options.MaxPendingEvents / 2;
         }
     }
 
