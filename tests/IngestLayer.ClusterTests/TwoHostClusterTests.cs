@@ -84,6 +84,9 @@ public sealed class TwoHostClusterTests(TwoHostCluster cluster) : IClassFixture<
                 properties = new { feature = "api.access", count = i + 1 },
             })),
         });
+        // A read through A waits for A's dispatch of what it acknowledged (rounds are paced in durable mode),
+        // so A's calls activate the grains before B's group calls can.
+        await cluster.A.AccountAsync(accounts[0]);
         foreach (var (account, i) in accounts.Select((a, i) => (a, i)))
         {
             await cluster.B.PostGroupAsync(new { userId = "u-" + account, groupId = account, traits = new { name = "Mover " + i, plan = i % 2 == 0 ? "free" : "pro" } });
