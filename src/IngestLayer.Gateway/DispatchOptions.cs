@@ -18,9 +18,11 @@ public sealed class DispatchOptions : IValidatableObject
     /// <summary>
     /// Shortest time between the starts of two dispatch rounds, unless the queue is half full or a reader
     /// waits for its writes. Requests are answered once their events are stored, so pacing costs them no
-    /// latency; it makes each grain call carry more events. Unset: none in embedded mode, where user activity
-    /// is aggregated instead; 500 ms in durable mode, where every event goes to its user grain in its round
-    /// and unpaced rounds of one commit group each made about two grain calls per event.
+    /// latency directly; it makes each grain call carry more events. Unset: none in embedded mode, where user
+    /// activity is aggregated instead; 100 ms in durable mode, where every event goes to its user grain in its
+    /// round and unpaced rounds of one commit group each made about two grain calls per event. Longer rounds
+    /// save more CPU but are bursts that the acknowledgements of concurrent requests wait behind (measured:
+    /// 500 ms gave 51–55% of the ceiling with a half-load p99 of 146–349 ms; 100 ms 45–49% and 21–65 ms).
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:05")]
     public TimeSpan? MinRoundInterval { get; set; }

@@ -14,7 +14,7 @@ public sealed class EventRouter(IGrainFactory grains)
 {
     // Resolving a grain reference costs about as much as a small call; keys repeat, so references are kept.
     private const int MaxCachedReferences = 500_000;
-    private const int MaxConcurrentPersists = 16;
+    private const int MaxConcurrentPersists = 4;
     private readonly ConcurrentDictionary<(string, string), IUserGrain> _users = new();
     private readonly ConcurrentDictionary<(string, string), IAccountGrain> _accounts = new();
 
@@ -144,8 +144,9 @@ public sealed class EventRouter(IGrainFactory grains)
 
     /// <summary>Has every grain in <paramref name="taken"/> write its state (see <see cref="ISnapshotGrain.PersistAsync"/>).</summary>
     /// <remarks>
-    /// A bounded number at a time: a checkpoint can touch every grain there is, and all of their writes at
-    /// once would take every database connection away from the event log's appends.
+    /// A few at a time: a checkpoint can touch every grain there is, and their writes at once would take the
+    /// database (and the connections) away from the event log's appends; 4 at a time cut the half-load p99
+    /// from 174 to 65 ms in the durable benchmark against 16.
     /// </remarks>
     public async Task PersistAsync(TouchedSet taken)
     {
