@@ -285,7 +285,7 @@ public sealed partial class EventDispatcher(
         {
             try
             {
-                await router.FlushAsync(_held, _touched);
+                await router.FlushAsync(_held);
             }
             catch (Exception ex)
             {

@@ -131,14 +131,9 @@ public sealed class EventRouter(IGrainFactory grains)
     }
 
     /// <summary>Hands every user's held activity to its grain.</summary>
-    public async Task FlushAsync(UserActivityBuffer held, TouchedGrains? touched = null)
+    public async Task FlushAsync(UserActivityBuffer held)
     {
         var all = held.TakeAll();
-        foreach (var (workspace, user, _) in all)
-        {
-            touched?.User(workspace, user);
-        }
-
         await Task.WhenAll(all.Select(u => User(u.Workspace, u.User).ApplyActivityAsync(u.Activity)));
     }
 

@@ -12,9 +12,6 @@ public sealed class AppliedPositions
 {
     [Id(0)] private readonly Dictionary<string, long> _through = new(StringComparer.Ordinal);
 
-    /// <summary>The highest position applied per origin.</summary>
-    public IReadOnlyDictionary<string, long> Through => _through;
-
     /// <summary>
     /// Records that the event at <paramref name="position"/> from <paramref name="origin"/> is being applied,
     /// and returns false if it was applied before. Position 0 (the embedded in-memory log assigns none) and a
