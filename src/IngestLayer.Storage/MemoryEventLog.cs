@@ -9,24 +9,21 @@ namespace IngestLayer.Storage;
 /// The embedded mode's event log: it deduplicates (source, message id) over the
 /// last <see cref="EmbeddedOptions.EventLogCapacity"/> events. It keeps no event bodies: retaining them
 /// would make the GC trace millions of objects, and nothing reads them back in embedded mode. Dedupe keys
-/// are 64-bit hashes in a ring, so the window costs two flat arrays. Durable mode keeps every event whole
+/// are 64-bit hashes in a <see cref="DedupeWindow"/>, so the window costs flat arrays. Durable mode keeps every event whole
 /// in PostgreSQL. For the same reason <see cref="ReadAsync"/> returns nothing and positions stay 0:
 /// there is nothing to replay in a log that does not outlive the process.
 /// </summary>
 public sealed class MemoryEventLog : IEventLog
 {
-    private readonly ulong[] _window;
-    private readonly HashSet<ulong> _seen;
+    private readonly DedupeWindow _window;
     private readonly Lock _gate = new();
-    private long _count;
 
     private readonly IEventLogObserver? _observer;
 
     public MemoryEventLog(IOptions<EmbeddedOptions> options, IEventLogObserver? observer = null)
     {
         _observer = observer;
-        _window = new ulong[options.Value.EventLogCapacity];
-        _seen = new HashSet<ulong>(options.Value.EventLogCapacity);
+        _window = new DedupeWindow(options.Value.EventLogCapacity);
     }
 
     public ValueTask<IReadOnlyList<IngestEvent>> AppendAsync(IReadOnlyList<IngestEvent> events, CancellationToken cancellationToken)
@@ -38,25 +35,17 @@ public sealed class MemoryEventLog : IEventLog
             keys[i] = DedupeKey(events[i]);
         }
 
-        var stored = new List<IngestEvent>(events.Count);
+        // The common request repeats nothing: then the caller's list is the answer, and nothing is copied.
+        IReadOnlyList<IngestEvent> stored = events;
         lock (_gate)
         {
             for (var i = 0; i < keys.Length; i++)
             {
-                if (!_seen.Add(keys[i]))
+                if (!_window.Add(keys[i]))
                 {
-                    continue;
+                    stored = Stored(events, keys, i);
+                    break;
                 }
-
-                var slot = (int)(_count % _window.Length);
-                if (_count >= _window.Length)
-                {
-                    _seen.Remove(_window[slot]);
-                }
-
-                _window[slot] = keys[i];
-                _count++;
-                stored.Add(events[i]);
             }
 
             if (stored.Count > 0)
@@ -66,6 +55,26 @@ public sealed class MemoryEventLog : IEventLog
         }
 
         return ValueTask.FromResult<IReadOnlyList<IngestEvent>>(stored);
+    }
+
+    /// <summary>The events before <paramref name="firstDuplicate"/>, then those after it that are new.</summary>
+    private List<IngestEvent> Stored(IReadOnlyList<IngestEvent> events, ulong[] keys, int firstDuplicate)
+    {
+        var stored = new List<IngestEvent>(events.Count - 1);
+        for (var i = 0; i < firstDuplicate; i++)
+        {
+            stored.Add(events[i]);
+        }
+
+        for (var i = firstDuplicate + 1; i < keys.Length; i++)
+        {
+            if (_window.Add(keys[i]))
+            {
+                stored.Add(events[i]);
+            }
+        }
+
+        return stored;
     }
 
     public IAsyncEnumerable<IngestEvent> ReadAsync(long afterPosition, string? ingestedBy, int max, CancellationToken cancellationToken) =>
