@@ -37,6 +37,10 @@ public sealed partial class EventDispatcher(
     private long _checkpoint;
     private long _lastRoundStart;
     private List<IngestEvent> _pending = [];
+    // The list of the last round, emptied, for the next round's arrivals: a queue of 40,000 events is a
+    // 320 KB array, and a fresh one per round was a large-object allocation that drew full collections.
+    private List<IngestEvent>? _spare;
+    private static readonly List<IngestEvent> NoEvents = [];
     private long _enqueued;
     private long _roundsApplied;
     private long _applied;
@@ -263,9 +267,12 @@ public sealed partial class EventDispatcher(
             }
 
             long through;
+            var count = round.Count;
+            round.Clear();
             lock (_gate)
             {
-                through = _roundsApplied += round.Count;
+                through = _roundsApplied += count;
+                _spare ??= round;
             }
 
             // Always signal: requests waiting for room care that the queue shrank, not about held user activity.
@@ -314,10 +321,16 @@ public sealed partial class EventDispatcher(
     {
         lock (_gate)
         {
+            if (_pending.Count == 0)
+            {
+                return NoEvents;
+            }
+
             if (_pending.Count <= _options.MaxRoundEvents)
             {
                 var all = _pending;
-                _pending = new List<IngestEvent>(Math.Max(16, all.Count));
+                _pending = _spare ?? new List<IngestEvent>(Math.Max(16, all.Count));
+                _spare = null;
                 return all;
             }
 

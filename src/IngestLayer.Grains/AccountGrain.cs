@@ -65,7 +65,12 @@ public sealed partial class AccountGrain(
         }
 
         _flusher.MarkDirty();
-        foreach (var alert in fired ?? [])
+        if (fired is null)
+        {
+            return; // the common batch: nothing fired, and no empty list allocated to say so
+        }
+
+        foreach (var alert in fired)
         {
             s.Remember(alert);
             var added = await outbox.EnqueueAsync(alert, CancellationToken.None);

@@ -17,17 +17,17 @@ public static class NativeEventParser
             return ParsedBatch.Invalid($"The body must be a JSON object (one event, or {{\"events\": [...]}}), got {JsonFields.Describe(root)}.");
         }
 
-        var batch = new ParsedBatch();
         if (!root.TryGetProperty("events", out var events))
         {
+            var single = new ParsedBatch();
             if (EventRules.Size(root) > maxEventBytes)
             {
-                batch.Oversize = true;
-                return batch;
+                single.Oversize = true;
+                return single;
             }
 
-            Add(batch, 0, root, source, receivedAt);
-            return batch;
+            Add(single, 0, root, source, receivedAt);
+            return single;
         }
 
         if (events.ValueKind != JsonValueKind.Array)
@@ -35,11 +35,13 @@ public static class NativeEventParser
             return ParsedBatch.Invalid($"'events' must be an array of events, got {JsonFields.Describe(events)}.");
         }
 
-        if (events.GetArrayLength() == 0)
+        var length = events.GetArrayLength();
+        if (length == 0)
         {
             return ParsedBatch.Invalid("'events' must hold at least one event.");
         }
 
+        var batch = new ParsedBatch(length);
         var index = 0;
         foreach (var e in events.EnumerateArray())
         {
@@ -85,7 +87,7 @@ public static class NativeEventParser
         {
             var v = field.Value;
             if (field.NameEquals("event"u8)) name = JsonFields.ReadString(v, JsonFields.MaxNameLength, "event");
-            else if (field.NameEquals("user_id"u8)) userId = JsonFields.ReadId(v, "user_id", pooled: false); // high cardinality: a pool would miss and evict
+            else if (field.NameEquals("user_id"u8)) userId = JsonFields.ReadId(v, "user_id");
             else if (field.NameEquals("account_id"u8)) accountId = JsonFields.ReadId(v, "account_id");
             else if (field.NameEquals("properties"u8)) properties = JsonFields.ReadObject(v, "properties");
             else if (field.NameEquals("message_id"u8)) messageId = JsonFields.ReadString(v, JsonFields.MaxIdLength, "message_id", pooled: false); // unique: pooling would only evict

@@ -9,9 +9,10 @@ namespace IngestLayer.Gateway.Parsing;
 public sealed record RejectedEvent(int Index, string Field, string Error);
 
 /// <summary>The outcome of parsing a request: the valid events, and why the others were rejected.</summary>
-public sealed class ParsedBatch
+/// <param name="capacity">How many events the request holds, so the list is allocated once at its final size.</param>
+public sealed class ParsedBatch(int capacity = 1)
 {
-    public List<IngestEvent> Events { get; } = [];
+    public List<IngestEvent> Events { get; } = new(capacity);
 
     public List<RejectedEvent> Rejected { get; } = [];
 

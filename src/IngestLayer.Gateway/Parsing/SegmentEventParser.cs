@@ -71,7 +71,7 @@ public static class SegmentEventParser
             return ParsedBatch.Invalid($"'{error.Field}' {error.Message}.");
         }
 
-        var batch = new ParsedBatch();
+        var batch = new ParsedBatch(messages.GetArrayLength());
         var index = 0;
         foreach (var message in messages.EnumerateArray())
         {
