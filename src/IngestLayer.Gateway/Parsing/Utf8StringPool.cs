@@ -8,12 +8,15 @@ namespace IngestLayer.Gateway.Parsing;
 /// <summary>
 /// A fixed-size, lock-free cache of short strings keyed by their UTF-8 bytes, so a JSON string value seen
 /// before (an event name, a feature key, a user or account id) is not allocated again. A slot holds the
-/// last string that hashed to it; a race between two writers only costs one extra allocation.
+/// last string that hashed to it, beside its 64-bit hash: a lookup reads one slot and, when the hashes
+/// agree, compares the string itself, so a hit costs two memory reads (a slot pointing at a record of the
+/// bytes and the string cost three, and this runs several times per event). Two writers racing on a slot
+/// may leave a hash beside another's string; the comparison of the string itself turns that into a miss.
 /// </summary>
 internal sealed class Utf8StringPool(int slots)
 {
     private const int MaxPooledBytes = 96;
-    private readonly Entry?[] _slots = new Entry?[slots];
+    private readonly Entry[] _slots = new Entry[slots];
     private readonly int _mask = slots - 1;
 
     /// <summary>The string value of a JSON string element.</summary>
@@ -27,17 +30,22 @@ internal sealed class Utf8StringPool(int slots)
         }
 
         var utf8 = raw[1..^1];
-        var slot = (int)(XxHash3.HashToUInt64(utf8) & (uint)_mask);
-        var entry = Volatile.Read(ref _slots[slot]);
-        if (entry is not null && utf8.SequenceEqual(entry.Utf8))
+        var hash = XxHash3.HashToUInt64(utf8);
+        ref var slot = ref _slots[(int)(hash & (uint)_mask)];
+        var entry = slot;
+        if (entry.Hash == hash && entry.Value is { } pooled && Ascii.Equals(utf8, pooled))
         {
-            return entry.Value;
+            return pooled;
         }
 
         var s = Encoding.UTF8.GetString(utf8);
-        Volatile.Write(ref _slots[slot], new Entry(utf8.ToArray(), s));
+        if (Ascii.IsValid(utf8))
+        {
+            slot = new Entry(hash, s); // only ASCII is pooled: the comparison above is byte for char
+        }
+
         return s;
     }
 
-    private sealed record Entry(byte[] Utf8, string Value);
+    private readonly record struct Entry(ulong Hash, string? Value);
 }
