@@ -87,7 +87,7 @@ public static class NativeEventParser
         {
             var v = field.Value;
             if (field.NameEquals("event"u8)) name = JsonFields.ReadString(v, JsonFields.MaxNameLength, "event");
-            else if (field.NameEquals("user_id"u8)) userId = JsonFields.ReadId(v, "user_id");
+            else if (field.NameEquals("user_id"u8)) userId = JsonFields.ReadId(v, "user_id", pooled: false); // see JsonFields.Strings
             else if (field.NameEquals("account_id"u8)) accountId = JsonFields.ReadId(v, "account_id");
             else if (field.NameEquals("properties"u8)) properties = JsonFields.ReadObject(v, "properties");
             else if (field.NameEquals("message_id"u8)) messageId = JsonFields.ReadString(v, JsonFields.MaxIdLength, "message_id", pooled: false); // unique: pooling would only evict
@@ -105,7 +105,7 @@ public static class NativeEventParser
             throw new FieldError("user_id", "is required (or anonymous_id for a visitor not yet identified)");
         }
 
-        var (feature, count, plan) = EventRules.Usage(name, properties.Element, "properties.");
+        var (feature, count, plan) = EventRules.Usage(name, properties.Element);
         return new IngestEvent
         {
             Workspace = source.Workspace,

@@ -116,8 +116,8 @@ public static class SegmentEventParser
 
     private static IngestEvent ParseOne(JsonElement m, EventKind kind, DateTimeOffset? batchSentAt, Source source, DateTimeOffset receivedAt)
     {
-        var userId = JsonFields.Id(m, "userId");
-        var anonymousId = JsonFields.Id(m, "anonymousId");
+        var userId = JsonFields.Id(m, "userId", pooled: false); // see JsonFields.Strings
+        var anonymousId = JsonFields.Id(m, "anonymousId", pooled: false);
         if (userId is null && anonymousId is null)
         {
             throw new FieldError("userId", "is required (or anonymousId)");
@@ -145,7 +145,7 @@ public static class SegmentEventParser
             {
                 var name = JsonFields.String(m, "event", JsonFields.MaxNameLength) ?? throw new FieldError("event", "is required for track calls");
                 var (raw, properties) = JsonFields.Object(m, "properties");
-                var (feature, count, plan) = EventRules.Usage(name, properties, "properties.");
+                var (feature, count, plan) = EventRules.Usage(name, properties);
                 return e with { Name = name, Properties = raw, Feature = feature, Count = count, Plan = plan };
             }
 
