@@ -154,7 +154,14 @@ public sealed class EventRouter(IGrainFactory grains)
     public async Task FlushAsync(UserActivityBuffer held)
     {
         var all = held.TakeAll();
-        await Task.WhenAll(all.Select(u => User(u.Workspace, u.User).ApplyActivityAsync(u.Activity)));
+        var calls = new Task[all.Count];
+        for (var i = 0; i < calls.Length; i++)
+        {
+            var (workspace, user, activity) = all[i];
+            calls[i] = User(workspace, user).ApplyActivityAsync(activity);
+        }
+
+        await Task.WhenAll(calls);
     }
 
     /// <summary>Has every grain in <paramref name="taken"/> write its state (see <see cref="ISnapshotGrain.PersistAsync"/>).</summary>
@@ -172,6 +179,12 @@ public sealed class EventRouter(IGrainFactory grains)
 
     private IUserGrain User(string workspace, string user)
     {
+        if (_users.TryGetValue((workspace, user), out var cached))
+        {
+            return cached;
+        }
+
+        // Only on a miss: a concurrent dictionary's Count takes every one of its locks.
         if (_users.Count > MaxCachedReferences)
         {
             _users.Clear();
@@ -182,6 +195,11 @@ public sealed class EventRouter(IGrainFactory grains)
 
     private IAccountGrain Account(string workspace, string account)
     {
+        if (_accounts.TryGetValue((workspace, account), out var cached))
+        {
+            return cached;
+        }
+
         if (_accounts.Count > MaxCachedReferences)
         {
             _accounts.Clear();

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using IngestLayer.Contracts;
 
 namespace IngestLayer.Gateway;
@@ -55,10 +54,17 @@ public sealed class UserActivityBuffer
         return all;
     }
 
+    /// <summary>
+    /// One user's held activity. Flat on purpose: this runs for every event, on whichever of ten thousand
+    /// builders the event's user has, so each extra object between the builder and its counts (a list and
+    /// its array, a second list for accounts) was one more cache miss per event.
+    /// </summary>
     private sealed class Builder
     {
-        private readonly List<UsageCount> _usage = new(4);
-        private readonly List<string> _accounts = new(1);
+        private UsageCount[] _usage = new UsageCount[4];
+        private int _usageCount;
+        private string? _account;
+        private List<string>? _earlierAccounts; // only when a user's events name more than one account
         private DateTimeOffset _first = DateTimeOffset.MaxValue;
         private DateTimeOffset _last = DateTimeOffset.MinValue;
 
@@ -69,14 +75,21 @@ public sealed class UserActivityBuffer
             EventCount++;
             _first = e.Timestamp < _first ? e.Timestamp : _first;
             _last = e.Timestamp > _last ? e.Timestamp : _last;
-            if (_accounts.Count == 0 || _accounts[^1] != e.AccountId)
+            if (_account != e.AccountId)
             {
-                _accounts.Remove(e.AccountId!);
-                _accounts.Add(e.AccountId!);
+                if (_account is not null)
+                {
+                    // Accounts in the order they were last named: the user grain's latest membership is the last.
+                    (_earlierAccounts ??= new(1)).Remove(e.AccountId!);
+                    _earlierAccounts.Remove(_account);
+                    _earlierAccounts.Add(_account);
+                }
+
+                _account = e.AccountId;
             }
 
             var minute = e.Timestamp.ToUnixTimeSeconds() / 60;
-            var usage = CollectionsMarshal.AsSpan(_usage);
+            var usage = _usage.AsSpan(0, _usageCount);
             for (var i = usage.Length - 1; i >= 0; i--)
             {
                 ref var u = ref usage[i];
@@ -87,9 +100,18 @@ public sealed class UserActivityBuffer
                 }
             }
 
-            _usage.Add(new UsageCount(e.Name, e.Feature, minute, 1, e.Count));
+            if (_usageCount == _usage.Length)
+            {
+                Array.Resize(ref _usage, _usage.Length * 2);
+            }
+
+            _usage[_usageCount++] = new UsageCount(e.Name, e.Feature, minute, 1, e.Count);
         }
 
-        public UserActivity Build() => new([.. _usage], [.. _accounts], _first, _last, EventCount);
+        public UserActivity Build()
+        {
+            var accounts = _earlierAccounts is null ? [_account!] : _earlierAccounts.Append(_account!).ToArray();
+            return new(_usage.AsSpan(0, _usageCount).ToArray(), accounts, _first, _last, EventCount);
+        }
     }
 }
