@@ -212,7 +212,7 @@ public sealed partial class EventDispatcher(
     /// <summary>Waits out the rest of the round interval unless a round is needed now.</summary>
     private async Task PaceAsync(CancellationToken stoppingToken)
     {
-        var interval = _options.MinRoundInterval ?? (_touched is null ? TimeSpan.Zero : TimeSpan.FromMilliseconds(100));
+        var interval = _options.MinRoundInterval;
         var due = _lastRoundStart + (long)(interval.TotalSeconds * Stopwatch.Frequency);
         while (Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due) is var left && left > TimeSpan.Zero && !RoundNeededNow())
         {
