@@ -48,6 +48,9 @@ public sealed partial class EventDispatcher(
     private Task _flushing = Task.CompletedTask;
     private TaskCompletionSource _progress = NewSignal();
 
+    /// <summary>Times the dispatch loop has woken up (for tests: an idle dispatcher must sleep).</summary>
+    internal long Wakeups { get; private set; }
+
     /// <summary>Events stored but not yet handed to their grains.</summary>
     public int Pending
     {
@@ -157,13 +160,18 @@ public sealed partial class EventDispatcher(
         {
             try
             {
-                var wait = _held.Users == 0 ? Timeout.InfiniteTimeSpan : Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), nextFlush);
-                await _work.WaitAsync(wait < TimeSpan.Zero ? TimeSpan.Zero : wait, stoppingToken);
+                // Infinite is -1 ms: clamping it with the flush deadline's made an idle host spin (half a core).
+                var wait = _held.Users == 0
+                    ? Timeout.InfiniteTimeSpan
+                    : TimeSpan.FromTicks(Math.Max(0, Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), nextFlush).Ticks));
+                await _work.WaitAsync(wait, stoppingToken);
             }
             catch (OperationCanceledException)
             {
                 break;
             }
+
+            Wakeups++;
 
             await PaceAsync(stoppingToken);
             await RunRoundsAsync(stoppingToken);

@@ -44,4 +44,22 @@ public class EventDispatcherTests
         dispatcher.Enqueue(Events(1));
         Assert.False(await dispatcher.WaitForAppliedAsync(TimeSpan.FromMilliseconds(50), CancellationToken.None));
     }
+
+    [Fact]
+    public async Task an_idle_dispatcher_sleeps_until_there_is_work()
+    {
+        // Unpaced, so nothing but the work signal can hold the loop (it once spun on a -1 ms "infinite" wait).
+        var options = new DispatchOptions { MinRoundInterval = TimeSpan.Zero };
+        using var dispatcher = new EventDispatcher(new EventRouter(null!), Options.Create(options), NullLogger<EventDispatcher>.Instance);
+        await dispatcher.StartAsync(CancellationToken.None);
+        try
+        {
+            await Task.Delay(300);
+            Assert.InRange(dispatcher.Wakeups, 0, 2);
+        }
+        finally
+        {
+            await dispatcher.StopAsync(CancellationToken.None);
+        }
+    }
 }
