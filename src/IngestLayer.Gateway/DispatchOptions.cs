@@ -21,16 +21,16 @@ public sealed class DispatchOptions : IValidatableObject
 
     /// <summary>
     /// Shortest time between the starts of two dispatch rounds, unless the queue is half full or a reader
-    /// waits for its writes. Requests are answered once their events are stored, so pacing
-    /// costs them no latency directly; it makes each grain call carry more events: with a thousand busy
-    /// accounts, unpaced rounds of a few thousand events made a grain call per two or three events. Longer
-    /// rounds save more CPU but are bursts that concurrent requests wait behind. Measured in embedded mode
-    /// (2026-11-30): none 4.3-5.3, 50 ms 3.5, 100 ms 3.2 µs of gateway CPU per event, request p99 about 20,
-    /// 30 and 40 ms; in durable mode 500 ms gave 51-55% of the ceiling with a half-load p99 of 146-349 ms,
-    /// 100 ms 45-49% and 21-65 ms.
+    /// waits for its writes. Unset: 100 ms in embedded mode, 25 ms in durable mode. Pacing makes each grain
+    /// call carry more events (with a thousand busy accounts, unpaced rounds of a few thousand events made
+    /// a grain call per two or three events); each round is a burst that requests share the cores with.
+    /// Embedded requests are answered once stored in memory, so only CPU counts there: none 4.3-5.3,
+    /// 50 ms 3.5, 100 ms 3.2 µs of gateway CPU per event (2026-11-30). Durable acknowledgements wait for the
+    /// event log's commit, which the burst delays: half-load ack p99 18-54 ms at 25 ms, 59-102 ms at 50
+    /// and 100 ms, at 54-59% of the ceiling either way (2026-11-30); 500 ms gave a p99 of 146-349 ms.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:05")]
-    public TimeSpan MinRoundInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan? MinRoundInterval { get; set; }
 
     /// <summary>
     /// How long activity of events that name their account may be held, aggregated per user, before it is

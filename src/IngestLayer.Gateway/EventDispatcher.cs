@@ -220,7 +220,7 @@ public sealed partial class EventDispatcher(
     /// <summary>Waits out the rest of the round interval unless a round is needed now.</summary>
     private async Task PaceAsync(CancellationToken stoppingToken)
     {
-        var interval = _options.MinRoundInterval;
+        var interval = _options.MinRoundInterval ?? TimeSpan.FromMilliseconds(_touched is null ? 100 : 25);
         var due = _lastRoundStart + (long)(interval.TotalSeconds * Stopwatch.Frequency);
         while (Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due) is var left && left > TimeSpan.Zero && !RoundNeededNow())
         {
