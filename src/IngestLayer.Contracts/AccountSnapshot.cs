@@ -21,6 +21,8 @@ public sealed record AccountSnapshot
     [Id(11)] public IReadOnlyList<AlertSummary> RecentAlerts { get; init; } = [];
     /// <summary>The instant the windows above were computed for.</summary>
     [Id(12)] public DateTimeOffset AsOf { get; init; }
+    /// <summary>Active snoozes: rule id (or <c>*</c> for every rule) and until when.</summary>
+    [Id(13)] public IReadOnlyDictionary<string, DateTimeOffset> Snoozes { get; init; } = new Dictionary<string, DateTimeOffset>();
 }
 
 /// <summary>Who the account is and who owns it.</summary>

@@ -1,6 +1,6 @@
 using IngestLayer.Contracts;
 using IngestLayer.Grains.Counters;
-using IngestLayer.Grains.Signals;
+using IngestLayer.Grains.Rules;
 using IngestLayer.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -10,17 +10,19 @@ namespace IngestLayer.Grains;
 
 /// <summary>
 /// One customer account: windowed feature and event counters, active users, profile, billing state, and
-/// the signals evaluated after every batch. Non-reentrant, so each batch applies and evaluates atomically.
+/// the workspace's rules evaluated after every batch (<see cref="RuleRunner"/>). Non-reentrant, so each batch
+/// applies and evaluates atomically.
 /// </summary>
 public sealed partial class AccountGrain(
     [PersistentState("account", GrainStorage.Name)] IPersistentState<AccountState> state,
     IAlertOutbox outbox,
-    IOptions<SignalOptions> signalOptions,
+    RuleCache rules,
+    IOptions<RulesOptions> rulesOptions,
     [FromKeyedServices(AppClock.Key)] TimeProvider time,
     ILogger<AccountGrain> logger) : Grain, IAccountGrain
 {
-    private readonly SignalOptions _signals = signalOptions.Value;
     private readonly StateFlusher _flusher = new();
+    private IGrainTimer? _schedule;
     private string _workspace = "";
     private string _accountId = "";
     private int _prunedDay = int.MinValue;
@@ -37,43 +39,69 @@ public sealed partial class AccountGrain(
     public async Task ApplyAsync(EventBatch batch)
     {
         var s = state.State;
+        var compiled = await rules.GetAsync(_workspace);
         var now = time.GetUtcNow();
-        AccountSignals.Rearm(s, _signals, now);
-
-        List<Alert>? fired = null;
-        var nowBuckets = TimeBuckets.Of(now);
-        if (nowBuckets.Day != _prunedDay)
+        var today = TimeBuckets.Of(now).Day;
+        if (today != _prunedDay)
         {
             // Once a day (and on activation): forget users idle past the tracked span, so the set stays bounded.
             s.ActiveUsers.Prune(now);
-            _prunedDay = nowBuckets.Day;
+            _prunedDay = today;
         }
 
-        foreach (var e in batch.Events)
-        {
-            if (!s.Applied.Advance(batch.Origin, e.Position))
-            {
-                continue; // redelivered after a restart: its effects are in the snapshot already
-            }
-
-            s.Apply(e, nowBuckets);
-            if (AccountSignals.SignalMovedBy(e, _signals) is { } signal
-                && AccountSignals.EvaluateOne(s, _signals, _workspace, _accountId, signal, e, now) is { } alert)
-            {
-                (fired ??= []).Add(alert);
-            }
-        }
-
+        var fired = RuleRunner.ApplyBatch(s, compiled, _workspace, _accountId, batch, now);
         _flusher.MarkDirty();
-        foreach (var alert in fired ?? [])
+        ScheduleIfTimeBased(compiled);
+        await EnqueueAsync(fired);
+    }
+
+    public async Task EvaluateScheduledAsync()
+    {
+        var s = state.State;
+        var compiled = await rules.GetAsync(_workspace);
+        if (!s.Known || compiled.TimeBased.Length == 0)
         {
-            s.Remember(alert);
-            var added = await outbox.EnqueueAsync(alert, CancellationToken.None);
-            LogAlertFired(logger, alert.Signal, _workspace, _accountId, alert.AlertId, added);
+            return;
         }
+
+        var fired = RuleRunner.EvaluateScheduled(s, compiled, _workspace, _accountId, time.GetUtcNow());
+        _flusher.MarkDirty(); // latches moved even when nothing fired
+        await EnqueueAsync(fired);
+    }
+
+    public Task SnoozeAsync(string? ruleId, DateTimeOffset until)
+    {
+        state.State.Snooze(ruleId ?? AccountState.AllRules, until, time.GetUtcNow());
+        _flusher.MarkDirty();
+        return Task.CompletedTask;
     }
 
     public Task PersistAsync() => _flusher.WriteIfDirtyAsync(state);
+
+    private async Task EnqueueAsync(List<Alert>? fired)
+    {
+        foreach (var alert in fired ?? [])
+        {
+            state.State.Remember(alert);
+            var added = await outbox.EnqueueAsync(alert, CancellationToken.None);
+            LogAlertFired(logger, alert.Rule ?? alert.Signal, _workspace, _accountId, alert.AlertId, added, alert.SnoozedUntil is not null);
+        }
+    }
+
+    // A timer while the grain is active, only for workspaces with rules that silence alone can cross; it does
+    // not keep the grain alive. (Reminders, which would reach idle grains too, are not wired yet.)
+    private void ScheduleIfTimeBased(CompiledRules compiled)
+    {
+        if (_schedule is not null || compiled.TimeBased.Length == 0)
+        {
+            return;
+        }
+
+        var interval = rulesOptions.Value.ScheduleInterval;
+        _schedule = this.RegisterGrainTimer(
+            _ => EvaluateScheduledAsync(),
+            new GrainTimerCreationOptions(interval, interval) { Interleave = false, KeepAlive = false });
+    }
 
     public Task AssignOwnerAsync(OwnerAssignment assignment)
     {
@@ -113,9 +141,10 @@ public sealed partial class AccountGrain(
             EventsApplied = s.EventsApplied,
             RecentAlerts = [.. s.RecentAlerts],
             AsOf = now,
+            Snoozes = s.Snoozes.Where(x => x.Value > now).ToDictionary(x => x.Key, x => x.Value),
         });
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Signal {Signal} fired for account {Workspace}/{AccountId}: alert {AlertId} (new: {Added})")]
-    private static partial void LogAlertFired(ILogger logger, string signal, string workspace, string accountId, string alertId, bool added);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Rule {Rule} fired for account {Workspace}/{AccountId}: alert {AlertId} (new: {Added}, snoozed: {Snoozed})")]
+    private static partial void LogAlertFired(ILogger logger, string rule, string workspace, string accountId, string alertId, bool added, bool snoozed);
 }

@@ -1,5 +1,6 @@
 using IngestLayer.Contracts;
 using IngestLayer.Grains;
+using IngestLayer.Grains.Rules;
 using IngestLayer.Grains.Signals;
 using IngestLayer.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,6 +28,7 @@ public sealed class DurableFlushCluster : IAsyncLifetime
             silo.Services.AddKeyedSingleton(AppClock.Key, TimeProvider.System);
             silo.Services.AddSingleton<IAlertOutbox>(sp => new MemoryAlertOutbox(Options.Create(new EmbeddedOptions()), TimeProvider.System));
             silo.Services.AddOptions<SignalOptions>().Configure(o => o.ApplyDefaults());
+            silo.Services.AddIngestLayerRules();
             silo.Services.AddOptions<GrainStateOptions>().Configure(o =>
             {
                 o.DurableStorage = true;
