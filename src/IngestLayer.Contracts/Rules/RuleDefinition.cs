@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace IngestLayer.Contracts;
 
 /// <summary>
@@ -27,39 +29,40 @@ public sealed record RuleDefinition
 
 /// <summary>
 /// The parameters of every rule kind in one typed record (each kind reads its own; the validator refuses
-/// the others), so rules cross grain calls and storage without a dynamic JSON type.
+/// the others), so rules cross grain calls and storage without a dynamic JSON type. A parameter a kind does
+/// not read stays null and is left out of the JSON.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("IngestLayer.RuleParameters")]
 public sealed record RuleParameters
 {
     /// <summary><c>paid_feature_on_free_plan</c>: the paid feature keys.</summary>
-    [Id(0)] public IReadOnlyList<string>? Features { get; init; }
+    [Id(0), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<string>? Features { get; init; }
     /// <summary>Plans the rule applies to (<c>paid_feature_on_free_plan</c>: the free plans; <c>threshold</c>: optional).</summary>
-    [Id(1)] public IReadOnlyList<string>? Plans { get; init; }
+    [Id(1), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<string>? Plans { get; init; }
     /// <summary>The event name counted (<c>usage_spike</c>, <c>seat_growth</c>, <c>engagement_drop</c>, <c>threshold</c>).</summary>
-    [Id(2)] public string? Event { get; init; }
+    [Id(2), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Event { get; init; }
     /// <summary>The feature key counted, instead of an event name.</summary>
-    [Id(3)] public string? Feature { get; init; }
+    [Id(3), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Feature { get; init; }
     /// <summary><c>paid_feature_on_free_plan</c>: how many hours back uses count (1–48).</summary>
-    [Id(4)] public int? WindowHours { get; init; }
+    [Id(4), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? WindowHours { get; init; }
     /// <summary>The smallest count that can fire the rule.</summary>
-    [Id(5)] public long? MinCount { get; init; }
+    [Id(5), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? MinCount { get; init; }
     /// <summary><c>usage_spike</c>: the 24h count must be at least this many times the daily baseline.</summary>
-    [Id(6)] public double? Factor { get; init; }
+    [Id(6), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? Factor { get; init; }
     /// <summary>Week-over-week change in percent (<c>seat_growth</c> up, <c>engagement_drop</c> down).</summary>
-    [Id(7)] public double? Percent { get; init; }
+    [Id(7), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? Percent { get; init; }
     /// <summary>The smallest previous-week value a week-over-week comparison is made on.</summary>
-    [Id(8)] public long? MinBaseline { get; init; }
+    [Id(8), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? MinBaseline { get; init; }
     /// <summary><c>inactivity</c>: days without any event from the account.</summary>
-    [Id(9)] public int? Days { get; init; }
+    [Id(9), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? Days { get; init; }
     /// <summary>What is compared (<c>seat_growth</c>: <c>invites</c> or <c>active_users</c>; <c>engagement_drop</c>: <c>active_users</c> or <c>count</c>).</summary>
-    [Id(10)] public string? Metric { get; init; }
+    [Id(10), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Metric { get; init; }
     /// <summary><c>threshold</c>: <c>1h</c>, <c>24h</c>, <c>7d</c> or <c>28d</c>.</summary>
-    [Id(11)] public string? Window { get; init; }
+    [Id(11), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Window { get; init; }
     /// <summary><c>threshold</c>: <c>&gt;=</c>, <c>&gt;</c>, <c>&lt;=</c> or <c>&lt;</c>.</summary>
-    [Id(12)] public string? Operator { get; init; }
+    [Id(12), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Operator { get; init; }
     /// <summary><c>threshold</c>: the number the count is compared with.</summary>
-    [Id(13)] public double? Value { get; init; }
+    [Id(13), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? Value { get; init; }
 }
 
 /// <summary>The rule kinds.</summary>

@@ -53,7 +53,7 @@ public sealed class ThresholdRule(RuleDefinition definition) : CompiledRule(defi
             _operator is "<" or "<=" ? SignalNames.Risk : SignalNames.Expansion,
             $"Threshold: {Definition.Id}",
             _feature ?? _event,
-            $"{RuleText.Display(state, accountId)} counted {RuleText.Times(count)} of {RuleText.Key(_event, _feature)} in the last {_window} ({_operator} {RuleText.Number(_value)}).",
+            $"{RuleText.Display(state, accountId)}: {RuleText.Key(_event, _feature)} counted {count} in the last {_window} ({_operator} {RuleText.Number(_value)}).",
             evidence);
     }
 
