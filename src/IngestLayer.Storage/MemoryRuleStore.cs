@@ -24,16 +24,18 @@ public sealed class MemoryRuleStore : IRuleStore
     {
         lock (_gate)
         {
-            var byId = Workspace(workspace);
-            var found = byId.TryGetValue(rule.Id, out var latest);
+            // A refused write leaves a workspace that never stored a rule on the default set.
+            _workspaces.TryGetValue(workspace, out var byId);
+            (RuleDefinition Rule, bool Deleted) latest = default;
+            var found = byId?.TryGetValue(rule.Id, out latest) == true;
             var live = found && !latest.Deleted ? latest.Rule : null;
             if (RuleWriteChecks.Refuse(live, mode, expectedVersion) is { } refused)
             {
                 return ValueTask.FromResult(refused);
             }
 
-            var stored = rule with { Version = (found ? latest.Rule.Version : 0) + 1, UpdatedAt = now };
-            byId[rule.Id] = (stored, false);
+            var stored = rule with { Version = (found ? latest.Rule!.Version : 0) + 1, UpdatedAt = now };
+            Workspace(workspace)[rule.Id] = (stored, false);
             return ValueTask.FromResult(new RuleSaveResult(RuleSaveOutcome.Saved, stored));
         }
     }
@@ -42,8 +44,7 @@ public sealed class MemoryRuleStore : IRuleStore
     {
         lock (_gate)
         {
-            var byId = Workspace(workspace);
-            if (!byId.TryGetValue(ruleId, out var latest) || latest.Deleted)
+            if (!_workspaces.TryGetValue(workspace, out var byId) || !byId.TryGetValue(ruleId, out var latest) || latest.Deleted)
             {
                 return ValueTask.FromResult(new RuleSaveResult(RuleSaveOutcome.NotFound, null));
             }
