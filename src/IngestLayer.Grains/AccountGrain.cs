@@ -1,5 +1,6 @@
 using IngestLayer.Contracts;
 using IngestLayer.Grains.Counters;
+using IngestLayer.Grains.Health;
 using IngestLayer.Grains.Rules;
 using IngestLayer.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -142,6 +143,7 @@ public sealed partial class AccountGrain(
             RecentAlerts = [.. s.RecentAlerts],
             AsOf = now,
             Snoozes = s.Snoozes.Where(x => x.Value > now).ToDictionary(x => x.Key, x => x.Value),
+            Health = HealthScore.Compute(s, now),
         });
     }
 

@@ -178,6 +178,12 @@ public class RulesApiTests(HostFixture host)
         Assert.Equal(until, entry["alert"]!["snoozed_until"]!.GetValue<DateTimeOffset>());
         var state = await host.AccountAsync(account);
         Assert.Equal(until, state["account"]!["snoozes"]!["*"]!.GetValue<DateTimeOffset>());
+        // The health score with its components: one active user, one event, no features, a failed payment.
+        var health = state["account"]!["health"]!;
+        Assert.Equal(55, health["score"]!.GetValue<int>());
+        Assert.Equal(
+            ["breadth 0/25", "active_users_trend 25/25", "event_trend 25/25", "billing 5/25"],
+            health["components"]!.AsArray().Select(c => $"{c!["name"]} {c["points"]}/{c["max"]}"));
         Assert.DoesNotContain(host.Slack.Messages, m => (m.Text + m.Blocks?.GetRawText()).Contains(account, StringComparison.Ordinal));
     }
 
