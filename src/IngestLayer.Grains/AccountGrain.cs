@@ -20,8 +20,10 @@ public sealed partial class AccountGrain(
     RuleCache rules,
     IOptions<RulesOptions> rulesOptions,
     [FromKeyedServices(AppClock.Key)] TimeProvider time,
-    ILogger<AccountGrain> logger) : Grain, IAccountGrain
+    ILogger<AccountGrain> logger) : Grain, IAccountGrain, IRemindable
 {
+    private const string RulesReminderName = "rules";
+
     private readonly StateFlusher _flusher = new();
     private IGrainTimer? _schedule;
     private string _workspace = "";
@@ -52,7 +54,7 @@ public sealed partial class AccountGrain(
 
         var fired = RuleRunner.ApplyBatch(s, compiled, _workspace, _accountId, batch, now);
         _flusher.MarkDirty();
-        ScheduleIfTimeBased(compiled);
+        await ScheduleIfTimeBasedAsync(compiled);
         await EnqueueAsync(fired);
     }
 
@@ -89,19 +91,54 @@ public sealed partial class AccountGrain(
         }
     }
 
-    // A timer while the grain is active, only for workspaces with rules that silence alone can cross; it does
-    // not keep the grain alive. (Reminders, which would reach idle grains too, are not wired yet.)
-    private void ScheduleIfTimeBased(CompiledRules compiled)
+    // Only for workspaces with rules that silence alone can cross. Embedded mode (no reminder service): a timer
+    // while the grain is active, which does not keep it alive. Durable mode: a reminder, registered once and kept
+    // in the reminder table, so an account that goes quiet and is deactivated is still woken to be evaluated.
+    private async Task ScheduleIfTimeBasedAsync(CompiledRules compiled)
     {
-        if (_schedule is not null || compiled.TimeBased.Length == 0)
+        if (compiled.TimeBased.Length == 0)
         {
             return;
         }
 
         var interval = rulesOptions.Value.ScheduleInterval;
-        _schedule = this.RegisterGrainTimer(
+        if (_flusher.Durable)
+        {
+            if (!state.State.RulesReminder)
+            {
+                await this.RegisterOrUpdateReminder(RulesReminderName, interval, interval);
+                state.State.RulesReminder = true;
+            }
+
+            return;
+        }
+
+        _schedule ??= this.RegisterGrainTimer(
             _ => EvaluateScheduledAsync(),
             new GrainTimerCreationOptions(interval, interval) { Interleave = false, KeepAlive = false });
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != RulesReminderName)
+        {
+            return;
+        }
+
+        if ((await rules.GetAsync(_workspace)).TimeBased.Length > 0)
+        {
+            await EvaluateScheduledAsync();
+            return;
+        }
+
+        // The workspace no longer has time-based rules: stop waking this account (a later batch registers it again).
+        if (await this.GetReminder(RulesReminderName) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        state.State.RulesReminder = false;
+        _flusher.MarkDirty();
     }
 
     public Task AssignOwnerAsync(OwnerAssignment assignment)

@@ -34,6 +34,9 @@ public sealed class AccountState
     /// <summary>Snoozes by rule id (<see cref="AllRules"/> for every rule): until when its alerts are recorded, not sent.</summary>
     [Id(17)] public Dictionary<string, DateTimeOffset> Snoozes { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Durable mode: whether the grain has registered its reminder for time-based rules (registered once, not per activation).</summary>
+    [Id(18)] public bool RulesReminder { get; set; }
+
     /// <summary>The snooze key that covers every rule.</summary>
     public const string AllRules = "*";
 

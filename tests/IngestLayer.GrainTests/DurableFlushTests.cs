@@ -29,6 +29,7 @@ public sealed class DurableFlushCluster : IAsyncLifetime
             silo.Services.AddSingleton<IAlertOutbox>(sp => new MemoryAlertOutbox(Options.Create(new EmbeddedOptions()), TimeProvider.System));
             silo.Services.AddOptions<SignalOptions>().Configure(o => o.ApplyDefaults());
             silo.Services.AddIngestLayerRules();
+            silo.UseInMemoryReminderService(); // durable mode's time-based rules run on reminders
             silo.Services.AddOptions<GrainStateOptions>().Configure(o =>
             {
                 o.DurableStorage = true;

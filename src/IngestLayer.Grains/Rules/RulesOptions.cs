@@ -14,7 +14,11 @@ public sealed class RulesOptions
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How often an active account grain evaluates its time-based rules (inactivity, drops, "below" thresholds).</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    /// <summary>
+    /// How often an account grain evaluates its time-based rules (inactivity, drops, "below" thresholds): a timer
+    /// while it is active in embedded mode, a reminder (which activates it) in durable mode. At least a minute,
+    /// the shortest reminder period Orleans allows by default.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan ScheduleInterval { get; set; } = TimeSpan.FromHours(1);
 }
