@@ -201,4 +201,29 @@ public class RulesApiTests(HostFixture host)
         Assert.Equal(400, status);
         Assert.Contains(detail, body!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task backtesting_in_embedded_mode_says_it_needs_the_stored_log()
+    {
+        var (status, body, _) = await SendAsync(HttpMethod.Post, "/ops/rules/backtest",
+            """{"rule_id": "payment_failed", "from": "2026-11-01T00:00:00Z", "to": "2026-11-20T00:00:00Z"}""");
+
+        Assert.Equal(409, status);
+        Assert.Contains("embedded mode keeps no event bodies", body!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"rule_id": "payment_failed"}""", 400, "'from' is required")]
+    [InlineData("""{"rule_id": "payment_failed", "from": "last week"}""", 400, "'from' is required")]
+    [InlineData("""{"rule_id": "payment_failed", "from": "2026-11-20T00:00:00Z", "to": "2026-11-01T00:00:00Z"}""", 400, "'to' must be after 'from'")]
+    [InlineData("""{"from": "2026-11-01T00:00:00Z"}""", 400, "Name the rule")]
+    [InlineData("""{"rule_id": "no-such-rule", "from": "2026-11-01T00:00:00Z"}""", 404, "has no rule 'no-such-rule'")]
+    [InlineData("""{"rule": {"kind": "inactivity", "parameters": {"days": 0}}, "from": "2026-11-01T00:00:00Z"}""", 400, "'rule.parameters.days' must be a whole number")]
+    public async Task a_bad_backtest_request_is_a_4xx_saying_why(string json, int expected, string detail)
+    {
+        var (status, body, _) = await SendAsync(HttpMethod.Post, "/ops/rules/backtest", json);
+
+        Assert.Equal(expected, status);
+        Assert.Contains(detail, body!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
 }

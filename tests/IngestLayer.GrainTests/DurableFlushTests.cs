@@ -17,6 +17,11 @@ public sealed class DurableFlushCluster : IAsyncLifetime
 
     public RecordingGrainStorage Storage { get; } = new();
 
+    /// <summary>The log backtests read (durable mode's log keeps event bodies).</summary>
+    public ListEventLog Log { get; } = new();
+
+    public MemoryOwnerStore Owners { get; } = new();
+
     public InProcessTestCluster Cluster { get; }
 
     public DurableFlushCluster()
@@ -30,6 +35,8 @@ public sealed class DurableFlushCluster : IAsyncLifetime
             silo.Services.AddOptions<SignalOptions>().Configure(o => o.ApplyDefaults());
             silo.Services.AddIngestLayerRules();
             silo.UseInMemoryReminderService(); // durable mode's time-based rules run on reminders
+            silo.Services.AddSingleton<IEventLog>(Log);
+            silo.Services.AddSingleton<IOwnerStore>(Owners);
             silo.Services.AddOptions<GrainStateOptions>().Configure(o =>
             {
                 o.DurableStorage = true;
