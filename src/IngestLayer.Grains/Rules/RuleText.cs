@@ -24,6 +24,22 @@ internal static class RuleText
     /// <summary>How the watched key reads in a sentence: <c>feature csv.export</c> or <c>event "report exported"</c>.</summary>
     public static string Key(string? eventName, string? feature) => feature is not null ? $"feature {feature}" : $"event \"{eventName}\"";
 
-    public static bool PlanIn(IReadOnlyList<string> plans, string? plan) =>
-        plan is not null && plans.Contains(plan, StringComparer.OrdinalIgnoreCase);
+    // A plain loop: LINQ's Contains with a comparer boxes an enumerator, and this runs per paid-feature event.
+    public static bool PlanIn(IReadOnlyList<string> plans, string? plan)
+    {
+        if (plan is null)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < plans.Count; i++)
+        {
+            if (string.Equals(plans[i], plan, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }
