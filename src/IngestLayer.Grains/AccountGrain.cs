@@ -54,8 +54,10 @@ public sealed partial class AccountGrain(
 
         var fired = RuleRunner.ApplyBatch(s, compiled, _workspace, _accountId, batch, now);
         _flusher.MarkDirty();
-        await ScheduleIfTimeBasedAsync(compiled);
+        // Alerts first: the batch's events are applied and would be skipped if redelivered, so an alert must not
+        // wait behind a reminder registration that can fail (the database away); a later batch registers it.
         await EnqueueAsync(fired);
+        await ScheduleIfTimeBasedAsync(compiled);
     }
 
     public async Task EvaluateScheduledAsync()
