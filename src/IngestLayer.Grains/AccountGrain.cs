@@ -85,7 +85,12 @@ public sealed partial class AccountGrain(
 
     private async Task EnqueueAsync(List<Alert>? fired)
     {
-        foreach (var alert in fired ?? [])
+        if (fired is null)
+        {
+            return; // the common batch: nothing fired, and no empty list allocated to say so
+        }
+
+        foreach (var alert in fired)
         {
             state.State.Remember(alert);
             var added = await outbox.EnqueueAsync(alert, CancellationToken.None);
