@@ -59,9 +59,9 @@ public sealed record RuleParameters
     [Id(10), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Metric { get; init; }
     /// <summary><c>threshold</c>: <c>1h</c>, <c>24h</c>, <c>7d</c> or <c>28d</c>.</summary>
     [Id(11), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Window { get; init; }
-    /// <summary><c>threshold</c>: <c>&gt;=</c>, <c>&gt;</c>, <c>&lt;=</c> or <c>&lt;</c>.</summary>
+    /// <summary><c>threshold</c> and <c>health_score</c>: <c>&gt;=</c>, <c>&gt;</c>, <c>&lt;=</c> or <c>&lt;</c>.</summary>
     [Id(12), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Operator { get; init; }
-    /// <summary><c>threshold</c>: the number the count is compared with.</summary>
+    /// <summary><c>threshold</c>: the number the count is compared with; <c>health_score</c>: the score (0–100).</summary>
     [Id(13), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? Value { get; init; }
 }
 
@@ -77,10 +77,11 @@ public static class RuleKinds
     public const string EngagementDrop = "engagement_drop";
     public const string Inactivity = "inactivity";
     public const string Threshold = "threshold";
+    public const string HealthScore = "health_score";
 
     public static readonly IReadOnlyList<string> All =
     [
-        PaidFeatureOnFreePlan, UsageSpike, SeatGrowth, BillingLimitHit, PaymentFailed, SubscriptionCancelled, EngagementDrop, Inactivity, Threshold,
+        PaidFeatureOnFreePlan, UsageSpike, SeatGrowth, BillingLimitHit, PaymentFailed, SubscriptionCancelled, EngagementDrop, Inactivity, Threshold, HealthScore,
     ];
 }
 

@@ -30,6 +30,7 @@ public static partial class RuleValidator
         [RuleKinds.EngagementDrop] = ["metric", "event", "feature", "percent", "min_baseline"],
         [RuleKinds.Inactivity] = ["days"],
         [RuleKinds.Threshold] = ["event", "feature", "window", "operator", "value", "plans"],
+        [RuleKinds.HealthScore] = ["operator", "value"],
     };
 
     /// <summary>The outcome: a rule and the version the caller expects to replace (if it said), or the errors.</summary>
@@ -87,7 +88,7 @@ public static partial class RuleValidator
     public static string DefaultSeverity(string? kind) => kind switch
     {
         RuleKinds.PaymentFailed or RuleKinds.SubscriptionCancelled => RuleSeverities.Critical,
-        RuleKinds.EngagementDrop or RuleKinds.Inactivity => RuleSeverities.Warning,
+        RuleKinds.EngagementDrop or RuleKinds.Inactivity or RuleKinds.HealthScore => RuleSeverities.Warning,
         _ => RuleSeverities.Info,
     };
 
@@ -286,6 +287,13 @@ public static partial class RuleValidator
                     Plans = has ? r.Names(p, "plans") : null,
                 };
             }
+
+            case RuleKinds.HealthScore:
+                return new RuleParameters
+                {
+                    Operator = (has ? r.OneOf(p, "operator", [">=", ">", "<=", "<"]) : null) ?? "<",
+                    Value = (has ? r.Number(p, "value", 0, 100) : null) ?? 40,
+                };
 
             default:
                 return new RuleParameters(); // the billing kinds

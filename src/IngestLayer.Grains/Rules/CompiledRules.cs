@@ -43,6 +43,7 @@ public sealed class CompiledRules
         RuleKinds.EngagementDrop => new EngagementDropRule(rule),
         RuleKinds.Inactivity => new InactivityRule(rule),
         RuleKinds.Threshold => new ThresholdRule(rule),
+        RuleKinds.HealthScore => new HealthScoreRule(rule),
         _ => null,
     };
 }

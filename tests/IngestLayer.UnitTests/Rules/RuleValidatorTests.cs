@@ -87,12 +87,22 @@ public class RuleValidatorTests
     [InlineData("""{"id": "r", "kind": "threshold", "parameters": {"event": "x", "window": "2d", "value": 3}}""", "parameters.window", "must be one of 1h, 24h, 7d, 28d")]
     [InlineData("""{"id": "r", "kind": "threshold", "parameters": {"event": "x", "window": "7d"}}""", "parameters.value", "is required")]
     [InlineData("""{"id": "r", "kind": "threshold", "parameters": {"event": "x", "window": "7d", "value": 1, "operator": "=="}}""", "parameters.operator", "must be one of >=, >, <=, <")]
+    [InlineData("""{"id": "r", "kind": "health_score", "parameters": {"value": 101}}""", "parameters.value", "at most 100")]
+    [InlineData("""{"id": "r", "kind": "health_score", "parameters": {"window": "7d"}}""", "parameters.window", "does not apply to health_score, which takes operator, value")]
     public void a_bad_field_is_named_with_what_is_wrong(string json, string field, string error)
     {
         var e = SingleError(json);
 
         Assert.Equal(field, e.Field);
         Assert.Contains(error, e.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void a_health_score_rule_defaults_to_below_40()
+    {
+        var rule = Validate("""{"id": "unhealthy", "kind": "health_score"}""").Rule!;
+
+        Assert.Equal(("<", 40.0, RuleSeverities.Warning), (rule.Parameters.Operator, rule.Parameters.Value!.Value, rule.Severity));
     }
 
     [Fact]
