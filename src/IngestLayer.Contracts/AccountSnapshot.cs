@@ -21,6 +21,10 @@ public sealed record AccountSnapshot
     [Id(11)] public IReadOnlyList<AlertSummary> RecentAlerts { get; init; } = [];
     /// <summary>The instant the windows above were computed for.</summary>
     [Id(12)] public DateTimeOffset AsOf { get; init; }
+    /// <summary>Active snoozes: rule id (or <c>*</c> for every rule) and until when.</summary>
+    [Id(13)] public IReadOnlyDictionary<string, DateTimeOffset> Snoozes { get; init; } = new Dictionary<string, DateTimeOffset>();
+    /// <summary>The health score and its components, as of <see cref="AsOf"/>.</summary>
+    [Id(14)] public HealthSnapshot? Health { get; init; }
 }
 
 /// <summary>Who the account is and who owns it.</summary>

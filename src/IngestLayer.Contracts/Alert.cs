@@ -29,6 +29,10 @@ public sealed record Alert
     /// <summary>The numbers behind the alert, as label/value pairs in display order.</summary>
     [Id(13)] public IReadOnlyList<EvidenceItem> Evidence { get; init; } = [];
     [Id(14)] public DateTimeOffset FiredAt { get; init; }
+    /// <summary>The id of the rule that fired (for the default rules, the same as <see cref="Signal"/>).</summary>
+    [Id(15)] public string? Rule { get; init; }
+    /// <summary>Set when the account (or this rule on it) was snoozed: the alert is recorded, not sent.</summary>
+    [Id(16)] public DateTimeOffset? SnoozedUntil { get; init; }
 }
 
 /// <summary>One number behind an alert ("csv.export uses, last 24h" = "3").</summary>

@@ -9,10 +9,17 @@ public static class GrainKeys
 {
     private const string AccountPrefix = "acct:";
     private const string UserPrefix = "user:";
+    private const string RulesPrefix = "rules:";
 
     public static string Account(string workspace, string accountId) => AccountPrefix + workspace + ":" + Uri.EscapeDataString(accountId);
 
     public static string User(string workspace, string userKey) => UserPrefix + workspace + ":" + Uri.EscapeDataString(userKey);
+
+    /// <summary>The workspace's rules grain (<see cref="IWorkspaceRulesGrain"/>); the workspace name is already key-safe.</summary>
+    public static string Rules(string workspace) => RulesPrefix + workspace;
+
+    /// <summary>The workspace of a key made by <see cref="Rules"/>.</summary>
+    public static string RulesWorkspace(string grainKey) => grainKey[RulesPrefix.Length..];
 
     /// <summary>Splits a key made by <see cref="Account"/> or <see cref="User"/> into workspace and id.</summary>
     public static (string Workspace, string Id) Parse(string grainKey)

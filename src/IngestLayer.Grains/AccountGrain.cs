@@ -1,6 +1,7 @@
 using IngestLayer.Contracts;
 using IngestLayer.Grains.Counters;
-using IngestLayer.Grains.Signals;
+using IngestLayer.Grains.Health;
+using IngestLayer.Grains.Rules;
 using IngestLayer.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -10,17 +11,21 @@ namespace IngestLayer.Grains;
 
 /// <summary>
 /// One customer account: windowed feature and event counters, active users, profile, billing state, and
-/// the signals evaluated after every batch. Non-reentrant, so each batch applies and evaluates atomically.
+/// the workspace's rules evaluated after every batch (<see cref="RuleRunner"/>). Non-reentrant, so each batch
+/// applies and evaluates atomically.
 /// </summary>
 public sealed partial class AccountGrain(
     [PersistentState("account", GrainStorage.Name)] IPersistentState<AccountState> state,
     IAlertOutbox outbox,
-    IOptions<SignalOptions> signalOptions,
+    RuleCache rules,
+    IOptions<RulesOptions> rulesOptions,
     [FromKeyedServices(AppClock.Key)] TimeProvider time,
-    ILogger<AccountGrain> logger) : Grain, IAccountGrain
+    ILogger<AccountGrain> logger) : Grain, IAccountGrain, IRemindable
 {
-    private readonly SignalOptions _signals = signalOptions.Value;
+    private const string RulesReminderName = "rules";
+
     private readonly StateFlusher _flusher = new();
+    private IGrainTimer? _schedule;
     private string _workspace = "";
     private string _accountId = "";
     private int _prunedDay = int.MinValue;
@@ -37,34 +42,49 @@ public sealed partial class AccountGrain(
     public async Task ApplyAsync(EventBatch batch)
     {
         var s = state.State;
+        var compiled = await rules.GetAsync(_workspace);
         var now = time.GetUtcNow();
-        AccountSignals.Rearm(s, _signals, now);
-
-        List<Alert>? fired = null;
-        var nowBuckets = TimeBuckets.Of(now);
-        if (nowBuckets.Day != _prunedDay)
+        var today = TimeBuckets.Of(now).Day;
+        if (today != _prunedDay)
         {
             // Once a day (and on activation): forget users idle past the tracked span, so the set stays bounded.
             s.ActiveUsers.Prune(now);
-            _prunedDay = nowBuckets.Day;
+            _prunedDay = today;
         }
 
-        foreach (var e in batch.Events)
-        {
-            if (!s.Applied.Advance(batch.Origin, e.Position))
-            {
-                continue; // redelivered after a restart: its effects are in the snapshot already
-            }
-
-            s.Apply(e, nowBuckets);
-            if (AccountSignals.SignalMovedBy(e, _signals) is { } signal
-                && AccountSignals.EvaluateOne(s, _signals, _workspace, _accountId, signal, e, now) is { } alert)
-            {
-                (fired ??= []).Add(alert);
-            }
-        }
-
+        var fired = RuleRunner.ApplyBatch(s, compiled, _workspace, _accountId, batch, now);
         _flusher.MarkDirty();
+        // Alerts first: the batch's events are applied and would be skipped if redelivered, so an alert must not
+        // wait behind a reminder registration that can fail (the database away); a later batch registers it.
+        await EnqueueAsync(fired);
+        await ScheduleIfTimeBasedAsync(compiled);
+    }
+
+    public async Task EvaluateScheduledAsync()
+    {
+        var s = state.State;
+        var compiled = await rules.GetAsync(_workspace);
+        if (!s.Known || compiled.TimeBased.Length == 0)
+        {
+            return;
+        }
+
+        var fired = RuleRunner.EvaluateScheduled(s, compiled, _workspace, _accountId, time.GetUtcNow());
+        _flusher.MarkDirty(); // latches moved even when nothing fired
+        await EnqueueAsync(fired);
+    }
+
+    public Task SnoozeAsync(string? ruleId, DateTimeOffset until)
+    {
+        state.State.Snooze(ruleId ?? AccountState.AllRules, until, time.GetUtcNow());
+        _flusher.MarkDirty();
+        return Task.CompletedTask;
+    }
+
+    public Task PersistAsync() => _flusher.WriteIfDirtyAsync(state);
+
+    private async Task EnqueueAsync(List<Alert>? fired)
+    {
         if (fired is null)
         {
             return; // the common batch: nothing fired, and no empty list allocated to say so
@@ -72,13 +92,61 @@ public sealed partial class AccountGrain(
 
         foreach (var alert in fired)
         {
-            s.Remember(alert);
+            state.State.Remember(alert);
             var added = await outbox.EnqueueAsync(alert, CancellationToken.None);
-            LogAlertFired(logger, alert.Signal, _workspace, _accountId, alert.AlertId, added);
+            LogAlertFired(logger, alert.Rule ?? alert.Signal, _workspace, _accountId, alert.AlertId, added, alert.SnoozedUntil is not null);
         }
     }
 
-    public Task PersistAsync() => _flusher.WriteIfDirtyAsync(state);
+    // Only for workspaces with rules that silence alone can cross. Embedded mode (no reminder service): a timer
+    // while the grain is active, which does not keep it alive. Durable mode: a reminder, registered once and kept
+    // in the reminder table, so an account that goes quiet and is deactivated is still woken to be evaluated.
+    private async Task ScheduleIfTimeBasedAsync(CompiledRules compiled)
+    {
+        if (compiled.TimeBased.Length == 0)
+        {
+            return;
+        }
+
+        var interval = rulesOptions.Value.ScheduleInterval;
+        if (_flusher.Durable)
+        {
+            if (!state.State.RulesReminder)
+            {
+                await this.RegisterOrUpdateReminder(RulesReminderName, interval, interval);
+                state.State.RulesReminder = true;
+            }
+
+            return;
+        }
+
+        _schedule ??= this.RegisterGrainTimer(
+            _ => EvaluateScheduledAsync(),
+            new GrainTimerCreationOptions(interval, interval) { Interleave = false, KeepAlive = false });
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != RulesReminderName)
+        {
+            return;
+        }
+
+        if ((await rules.GetAsync(_workspace)).TimeBased.Length > 0)
+        {
+            await EvaluateScheduledAsync();
+            return;
+        }
+
+        // The workspace no longer has time-based rules: stop waking this account (a later batch registers it again).
+        if (await this.GetReminder(RulesReminderName) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        state.State.RulesReminder = false;
+        _flusher.MarkDirty();
+    }
 
     public Task AssignOwnerAsync(OwnerAssignment assignment)
     {
@@ -118,9 +186,11 @@ public sealed partial class AccountGrain(
             EventsApplied = s.EventsApplied,
             RecentAlerts = [.. s.RecentAlerts],
             AsOf = now,
+            Snoozes = s.Snoozes.Where(x => x.Value > now).ToDictionary(x => x.Key, x => x.Value),
+            Health = HealthScore.Compute(s, now),
         });
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Signal {Signal} fired for account {Workspace}/{AccountId}: alert {AlertId} (new: {Added})")]
-    private static partial void LogAlertFired(ILogger logger, string signal, string workspace, string accountId, string alertId, bool added);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Rule {Rule} fired for account {Workspace}/{AccountId}: alert {AlertId} (new: {Added}, snoozed: {Snoozed})")]
+    private static partial void LogAlertFired(ILogger logger, string rule, string workspace, string accountId, string alertId, bool added, bool snoozed);
 }

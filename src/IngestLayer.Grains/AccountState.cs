@@ -31,6 +31,55 @@ public sealed class AccountState
     [Id(15)] public bool Known { get; set; }
     /// <summary>Log positions applied (durable mode), so a redelivered event is not counted twice.</summary>
     [Id(16)] public AppliedPositions Applied { get; set; } = new();
+    /// <summary>Snoozes by rule id (<see cref="AllRules"/> for every rule): until when its alerts are recorded, not sent.</summary>
+    [Id(17)] public Dictionary<string, DateTimeOffset> Snoozes { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Durable mode: whether the grain has registered its reminder for time-based rules (registered once, not per activation).</summary>
+    [Id(18)] public bool RulesReminder { get; set; }
+
+    /// <summary>The snooze key that covers every rule.</summary>
+    public const string AllRules = "*";
+
+    /// <summary>Snoozes <paramref name="ruleId"/> (or <see cref="AllRules"/>) until <paramref name="until"/>, forgetting snoozes that have ended.</summary>
+    public void Snooze(string ruleId, DateTimeOffset until, DateTimeOffset now)
+    {
+        foreach (var (key, end) in Snoozes)
+        {
+            if (end <= now)
+            {
+                Snoozes.Remove(key);
+            }
+        }
+
+        if (until > now)
+        {
+            Snoozes[ruleId] = until;
+        }
+        else
+        {
+            Snoozes.Remove(ruleId);
+        }
+    }
+
+    /// <summary>Until when an alert of <paramref name="ruleId"/> is snoozed at <paramref name="now"/>, or null when it is not.</summary>
+    public DateTimeOffset? SnoozedUntil(string ruleId, DateTimeOffset now)
+    {
+        if (Snoozes.Count == 0)
+        {
+            return null;
+        }
+
+        DateTimeOffset? until = null;
+        foreach (var key in (ReadOnlySpan<string>)[ruleId, AllRules])
+        {
+            if (Snoozes.TryGetValue(key, out var end) && end > now && (until is null || end > until))
+            {
+                until = end;
+            }
+        }
+
+        return until;
+    }
 
     public SignalLatch Latch(string signal)
     {

@@ -16,6 +16,9 @@ internal sealed class StateFlusher
 
     public void MarkDirty() => _dirty = true;
 
+    /// <summary>Whether the host runs in durable mode (known once <see cref="Start"/> has run).</summary>
+    public bool Durable => _durable;
+
     /// <summary>Call from <c>OnActivateAsync</c>: reads the mode and, in durable mode, starts the flush timer.</summary>
     public void Start<TState>(IGrainBase grain, IPersistentState<TState> state)
     {

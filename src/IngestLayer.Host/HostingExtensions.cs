@@ -1,6 +1,7 @@
 using System.Text.Json;
 using IngestLayer.Gateway;
 using IngestLayer.Grains;
+using IngestLayer.Grains.Rules;
 using IngestLayer.Grains.Signals;
 using IngestLayer.Slack;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -53,6 +54,7 @@ public static class HostingExtensions
             .PostConfigure(o => o.ApplyDefaults())
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddIngestLayerRules();
 
         services.AddIngestGateway();
         services.AddSlackAlerts();

@@ -21,6 +21,7 @@ public static class IngestLayerHost
         app.MapIngestApi();
         app.MapSegmentApi();
         app.MapOpsApi();
+        app.MapRulesApi();
         app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
         return app;
     }

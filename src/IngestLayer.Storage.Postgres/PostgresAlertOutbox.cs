@@ -28,18 +28,20 @@ public sealed class PostgresAlertOutbox(NpgsqlDataSource dataSource, TimeProvide
         var now = time.GetUtcNow();
         var added = await ExecuteAsync(
             """
-            INSERT INTO alert_outbox (id, workspace, account_id, signal, channel, payload, next_attempt_at, created_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
+            INSERT INTO alert_outbox (id, workspace, account_id, signal, channel, payload, next_attempt_at, created_at, status, rule_id, owner)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10)
             ON CONFLICT (id) DO NOTHING
             """,
             [
                 SqlParameters.Text(alert.AlertId), SqlParameters.Text(alert.Workspace), SqlParameters.Text(alert.AccountId),
                 SqlParameters.Text(alert.Signal), SqlParameters.Text(alert.Channel),
                 SqlParameters.Jsonb(JsonSerializer.Serialize(alert, PayloadJson)), SqlParameters.Time(now),
+                SqlParameters.Text(OutboxStatuses.ToText(alert.SnoozedUntil is null ? AlertDeliveryStatus.Pending : AlertDeliveryStatus.Snoozed)),
+                SqlParameters.Text(alert.Rule ?? alert.Signal), SqlParameters.Text(alert.Owner),
             ],
             "enqueue an alert",
             cancellationToken) == 1;
-        if (added)
+        if (added && alert.SnoozedUntil is null)
         {
             _signal.Release();
         }
@@ -129,19 +131,28 @@ public sealed class PostgresAlertOutbox(NpgsqlDataSource dataSource, TimeProvide
         // Only the filters given, so each shape of query gets a plan that can use the account index.
         var where = new StringBuilder();
         var parameters = new List<NpgsqlParameter> { SqlParameters.Int(query.Limit) };
-        void Filter(string column, string? value)
+        void Filter(string condition, NpgsqlParameter? value)
         {
             if (value is not null)
             {
-                parameters.Add(SqlParameters.Text(value));
-                where.Append(where.Length == 0 ? " WHERE " : " AND ").Append(column).Append(" = $").Append(parameters.Count);
+                parameters.Add(value);
+                where.Append(where.Length == 0 ? " WHERE " : " AND ").Append(condition.Replace("@", "$" + parameters.Count, StringComparison.Ordinal));
             }
         }
 
-        Filter("workspace", query.Workspace);
-        Filter("account_id", query.AccountId);
-        Filter("signal", query.Signal);
-        Filter("status", query.Status is { } s ? OutboxStatuses.ToText(s) : null);
+        NpgsqlParameter? Text(string? value) => value is null ? null : SqlParameters.Text(value);
+        NpgsqlParameter? Time(DateTimeOffset? value) => value is null ? null : SqlParameters.Time(value);
+
+        Filter("workspace = @", Text(query.Workspace));
+        Filter("account_id = @", Text(query.AccountId));
+        Filter("signal = @", Text(query.Signal));
+        Filter("status = @", Text(query.Status is { } s ? OutboxStatuses.ToText(s) : null));
+        // Rows from before 0008 have no rule_id: their rule is their signal, as for the default rules.
+        Filter("COALESCE(rule_id, signal) = @", Text(query.Rule));
+        Filter("owner = @", Text(query.Owner));
+        // The alert's own firing time, as the in-memory outbox filters (created_at is when it was enqueued).
+        Filter("(payload->>'firedAt')::timestamptz >= @", Time(query.Since));
+        Filter("(payload->>'firedAt')::timestamptz < @", Time(query.Until));
         return await QueryEntriesAsync(
             $"SELECT {EntryColumns} FROM alert_outbox{where} ORDER BY created_at DESC, id DESC LIMIT $1",
             [.. parameters],

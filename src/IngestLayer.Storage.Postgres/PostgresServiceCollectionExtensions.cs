@@ -9,7 +9,7 @@ namespace IngestLayer.Storage.Postgres;
 /// <summary>
 /// Registers durable mode's database access: one <see cref="NpgsqlDataSource"/> (one pool), the migrator,
 /// and the storage seam on PostgreSQL — <see cref="IEventLog"/>, <see cref="IAlertOutbox"/> and
-/// <see cref="IOwnerStore"/> — replacing any in-memory ones registered before.
+/// <see cref="IOwnerStore"/> and <see cref="IRuleStore"/> — replacing any in-memory ones registered before.
 /// </summary>
 public static class PostgresServiceCollectionExtensions
 {
@@ -47,6 +47,10 @@ public static class PostgresServiceCollectionExtensions
         services.TryAddSingleton<PostgresOwnerStore>();
         services.RemoveAll<IOwnerStore>();
         services.AddSingleton<IOwnerStore>(sp => sp.GetRequiredService<PostgresOwnerStore>());
+
+        services.TryAddSingleton<PostgresRuleStore>();
+        services.RemoveAll<IRuleStore>();
+        services.AddSingleton<IRuleStore>(sp => sp.GetRequiredService<PostgresRuleStore>());
         return services;
     }
 }

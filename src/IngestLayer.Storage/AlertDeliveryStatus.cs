@@ -16,6 +16,8 @@ public enum AlertDeliveryStatus
     [JsonStringEnumMemberName("failed")] Failed,
     /// <summary>No Slack token configured: kept in the dev inbox and logged instead.</summary>
     [JsonStringEnumMemberName("dev_inbox")] DevInbox,
+    /// <summary>Fired while the account (or the rule on it) was snoozed: recorded, never sent.</summary>
+    [JsonStringEnumMemberName("snoozed")] Snoozed,
 }
 
 /// <summary>An alert with its delivery state, as the outbox holds it.</summary>
@@ -47,9 +49,33 @@ public sealed record DeliveryOutcome(
     string? Hint = null);
 
 /// <summary>Filters for <see cref="IAlertOutbox.QueryAsync"/>; null means any.</summary>
+/// <param name="Workspace">The workspace.</param>
+/// <param name="AccountId">The account.</param>
+/// <param name="Signal">The rule kind (<see cref="Alert.Signal"/>).</param>
+/// <param name="Status">The delivery status.</param>
+/// <param name="Limit">At most this many, newest first.</param>
+/// <param name="Rule">The rule id (<see cref="Alert.Rule"/>).</param>
+/// <param name="Owner">The account owner at the time the alert fired.</param>
+/// <param name="Since">Fired at or after.</param>
+/// <param name="Until">Fired before.</param>
 public sealed record AlertQuery(
     string? Workspace = null,
     string? AccountId = null,
     string? Signal = null,
     AlertDeliveryStatus? Status = null,
-    int Limit = 100);
+    int Limit = 100,
+    string? Rule = null,
+    string? Owner = null,
+    DateTimeOffset? Since = null,
+    DateTimeOffset? Until = null)
+{
+    /// <summary>Whether <paramref name="alert"/> passes the filters other than the status.</summary>
+    public bool Matches(Alert alert) =>
+        (Workspace is null || alert.Workspace == Workspace)
+        && (AccountId is null || alert.AccountId == AccountId)
+        && (Signal is null || alert.Signal == Signal)
+        && (Rule is null || (alert.Rule ?? alert.Signal) == Rule)
+        && (Owner is null || alert.Owner == Owner)
+        && (Since is null || alert.FiredAt >= Since)
+        && (Until is null || alert.FiredAt < Until);
+}

@@ -23,7 +23,8 @@ public sealed class MemoryAlertOutbox(IOptions<EmbeddedOptions> options, TimePro
             }
 
             var now = time.GetUtcNow();
-            _entries[alert.AlertId] = new OutboxEntry { Alert = alert, Channel = alert.Channel, EnqueuedAt = now, NextAttemptAt = now };
+            var status = alert.SnoozedUntil is null ? AlertDeliveryStatus.Pending : AlertDeliveryStatus.Snoozed;
+            _entries[alert.AlertId] = new OutboxEntry { Alert = alert, Status = status, Channel = alert.Channel, EnqueuedAt = now, NextAttemptAt = now };
             _order.AddFirst(alert.AlertId);
             TrimHistory();
         }
@@ -119,10 +120,7 @@ public sealed class MemoryAlertOutbox(IOptions<EmbeddedOptions> options, TimePro
             foreach (var id in _order)
             {
                 var e = _entries[id];
-                if ((query.Workspace is null || e.Alert.Workspace == query.Workspace)
-                    && (query.AccountId is null || e.Alert.AccountId == query.AccountId)
-                    && (query.Signal is null || e.Alert.Signal == query.Signal)
-                    && (query.Status is null || e.Status == query.Status))
+                if (query.Matches(e.Alert) && (query.Status is null || e.Status == query.Status))
                 {
                     result.Add(e);
                     if (result.Count >= query.Limit)
@@ -148,7 +146,7 @@ public sealed class MemoryAlertOutbox(IOptions<EmbeddedOptions> options, TimePro
         while (_order.Count > _historyCapacity && node is not null)
         {
             var previous = node.Previous;
-            if (_entries[node.Value].Status is AlertDeliveryStatus.Sent or AlertDeliveryStatus.Failed or AlertDeliveryStatus.DevInbox)
+            if (_entries[node.Value].Status is AlertDeliveryStatus.Sent or AlertDeliveryStatus.Failed or AlertDeliveryStatus.DevInbox or AlertDeliveryStatus.Snoozed)
             {
                 _entries.Remove(node.Value);
                 _order.Remove(node);

@@ -1,4 +1,5 @@
 using IngestLayer.Grains;
+using IngestLayer.Grains.Rules;
 using IngestLayer.Grains.Signals;
 using IngestLayer.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,6 +19,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public MemoryAlertOutbox Outbox { get; }
 
+    /// <summary>One rule store shared by both silos, as one database would be.</summary>
+    public MemoryRuleStore RuleStore { get; } = new();
+
     public InProcessTestCluster Cluster { get; }
 
     public ClusterFixture()
@@ -34,6 +38,10 @@ public sealed class ClusterFixture : IAsyncLifetime
                 o.PaidFeatures = ["csv.export", "api.access"];
                 o.ApplyDefaults();
             });
+            silo.Services.AddSingleton<IRuleStore>(RuleStore);
+            silo.Services.AddIngestLayerRules();
+            // Both silos ask the rules grain on every batch, so a rule saved on one silo applies on the other at once.
+            silo.Services.Configure<RulesOptions>(o => o.RefreshInterval = TimeSpan.Zero);
         });
         Cluster = builder.Build();
     }

@@ -1,5 +1,6 @@
 using IngestLayer.Contracts;
 using IngestLayer.Grains;
+using IngestLayer.Grains.Rules;
 using IngestLayer.Grains.Signals;
 using IngestLayer.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,6 +17,11 @@ public sealed class DurableFlushCluster : IAsyncLifetime
 
     public RecordingGrainStorage Storage { get; } = new();
 
+    /// <summary>The log backtests read (durable mode's log keeps event bodies).</summary>
+    public ListEventLog Log { get; } = new();
+
+    public MemoryOwnerStore Owners { get; } = new();
+
     public InProcessTestCluster Cluster { get; }
 
     public DurableFlushCluster()
@@ -27,6 +33,10 @@ public sealed class DurableFlushCluster : IAsyncLifetime
             silo.Services.AddKeyedSingleton(AppClock.Key, TimeProvider.System);
             silo.Services.AddSingleton<IAlertOutbox>(sp => new MemoryAlertOutbox(Options.Create(new EmbeddedOptions()), TimeProvider.System));
             silo.Services.AddOptions<SignalOptions>().Configure(o => o.ApplyDefaults());
+            silo.Services.AddIngestLayerRules();
+            silo.UseInMemoryReminderService(); // durable mode's time-based rules run on reminders
+            silo.Services.AddSingleton<IEventLog>(Log);
+            silo.Services.AddSingleton<IOwnerStore>(Owners);
             silo.Services.AddOptions<GrainStateOptions>().Configure(o =>
             {
                 o.DurableStorage = true;

@@ -153,6 +153,38 @@ public abstract class AlertOutboxContract
     }
 
     [Fact]
+    public async Task a_snoozed_alert_is_recorded_as_snoozed_and_never_claimed()
+    {
+        var ws = TestEvents.NewWorkspace();
+        var until = new DateTimeOffset(2026, 3, 1, 13, 0, 0, TimeSpan.Zero);
+        Assert.True(await Outbox.EnqueueAsync(TestEvents.Alert(ws, "snoozed-" + ws) with { SnoozedUntil = until }, CancellationToken.None));
+
+        Assert.DoesNotContain(await Outbox.ClaimDueAsync(100, Now.AddDays(1), Lease, CancellationToken.None), e => e.Alert.Workspace == ws);
+        var entry = Assert.Single(await Outbox.QueryAsync(new AlertQuery(ws, Status: AlertDeliveryStatus.Snoozed), CancellationToken.None));
+        Assert.Equal(until, entry.Alert.SnoozedUntil);
+    }
+
+    [Fact]
+    public async Task query_filters_by_rule_owner_and_firing_time()
+    {
+        var ws = TestEvents.NewWorkspace();
+        var t = new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero);
+        await Outbox.EnqueueAsync(TestEvents.Alert(ws, "f1") with { Rule = "spike-a", Owner = "ada@vendor.example", FiredAt = t }, CancellationToken.None);
+        await Outbox.EnqueueAsync(TestEvents.Alert(ws, "f2") with { Rule = "spike-b", Owner = "bob@vendor.example", FiredAt = t.AddHours(1) }, CancellationToken.None);
+        await Outbox.EnqueueAsync(TestEvents.Alert(ws, "f3") with { Rule = "spike-a", Owner = "bob@vendor.example", FiredAt = t.AddHours(2) }, CancellationToken.None);
+        // No rule id (alerts from before rules were data): its rule is its signal.
+        await Outbox.EnqueueAsync(TestEvents.Alert(ws, "f4", signal: "payment_failed") with { FiredAt = t.AddHours(3) }, CancellationToken.None);
+
+        async Task<IEnumerable<string>> Ids(AlertQuery query) => (await Outbox.QueryAsync(query, CancellationToken.None)).Select(e => e.Alert.AlertId);
+
+        Assert.Equal(["f3", "f1"], await Ids(new AlertQuery(ws, Rule: "spike-a")));
+        Assert.Equal(["f4"], await Ids(new AlertQuery(ws, Rule: "payment_failed")));
+        Assert.Equal(["f3", "f2"], await Ids(new AlertQuery(ws, Owner: "bob@vendor.example")));
+        Assert.Equal(["f3", "f2"], await Ids(new AlertQuery(ws, Since: t.AddHours(1), Until: t.AddHours(3))));
+        Assert.Equal(["f3"], await Ids(new AlertQuery(ws, Rule: "spike-a", Owner: "bob@vendor.example", Since: t.AddMinutes(1))));
+    }
+
+    [Fact]
     public async Task an_enqueue_wakes_a_waiting_worker()
     {
         var wait = Outbox.WaitForWorkAsync(TimeSpan.FromSeconds(30), CancellationToken.None);

@@ -1,9 +1,11 @@
 using IngestLayer.Contracts;
 using IngestLayer.Grains;
+using IngestLayer.Grains.Rules;
 using IngestLayer.Grains.Signals;
 
 namespace IngestLayer.UnitTests;
 
+/// <summary>The two signals of the foundation, now the default rule set seeded from <see cref="SignalOptions"/>.</summary>
 public class AccountSignalsTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
@@ -11,7 +13,13 @@ public class AccountSignalsTests
     private readonly AccountState _state = new();
     private int _messages;
 
-    public AccountSignalsTests() => _options.ApplyDefaults();
+    private readonly CompiledRules _rules;
+
+    public AccountSignalsTests()
+    {
+        _options.ApplyDefaults();
+        _rules = CompiledRules.Compile(new RuleSet(DefaultRules.From(_options), IsDefault: true));
+    }
 
     private IngestEvent Track(string name, DateTimeOffset at, string? feature = null, string user = "ada") => new()
     {
@@ -42,21 +50,8 @@ public class AccountSignalsTests
     };
 
     // Applies one batch the way AccountGrain does, returning the alerts that fired.
-    private IReadOnlyList<Alert> Batch(DateTimeOffset now, params IngestEvent[] events)
-    {
-        AccountSignals.Rearm(_state, _options, now);
-        var triggers = new Dictionary<string, IngestEvent>();
-        foreach (var e in events)
-        {
-            _state.Apply(e, now);
-            if (AccountSignals.SignalMovedBy(e, _options) is { } signal)
-            {
-                triggers[signal] = e;
-            }
-        }
-
-        return AccountSignals.Evaluate(_state, _options, "default", "acme", triggers, now);
-    }
+    private IReadOnlyList<Alert> Batch(DateTimeOffset now, params IngestEvent[] events) =>
+        RuleRunner.ApplyBatch(_state, _rules, "default", "acme", new EventBatch(events), now) ?? [];
 
     [Fact]
     public void paid_feature_on_a_free_plan_fires_once_with_its_evidence()
@@ -154,7 +149,7 @@ public class AccountSignalsTests
     {
         var e = Track("feature.used", T0, "csv.export");
 
-        Assert.Equal(AccountSignals.AlertId("default", "acme", "x", e), AccountSignals.AlertId("default", "acme", "x", e));
-        Assert.NotEqual(AccountSignals.AlertId("default", "acme", "x", e), AccountSignals.AlertId("other", "acme", "x", e));
+        Assert.Equal(RuleRunner.AlertId("default", "acme", "x", e), RuleRunner.AlertId("default", "acme", "x", e));
+        Assert.NotEqual(RuleRunner.AlertId("default", "acme", "x", e), RuleRunner.AlertId("other", "acme", "x", e));
     }
 }

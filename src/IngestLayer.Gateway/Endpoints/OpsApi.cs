@@ -16,6 +16,9 @@ public static class OpsApi
     /// <summary>An account's live state and its alerts with their delivery status.</summary>
     public sealed record AccountResponse(AccountSnapshot Account, IReadOnlyList<OutboxEntry> Alerts);
 
+    /// <summary>A snooze in force: the account, the rule (<c>*</c> for every rule) and until when.</summary>
+    public sealed record SnoozeResponse(string AccountId, string Rule, DateTimeOffset Until);
+
     /// <summary>The outcome of a book-of-business import.</summary>
     public sealed record OwnerImportResponse(int Applied, IReadOnlyList<OwnerRowError> Errors);
 
@@ -24,6 +27,7 @@ public static class OpsApi
         var ops = app.MapGroup("/ops").WithTags("Ops").AddEndpointFilter<AdminTokenFilter>().AddEndpointFilter<ReadYourWritesFilter>();
         ops.MapGet("/accounts/{accountId}", GetAccountAsync).WithName("GetAccount").WithSummary("An account grain's live state.");
         ops.MapGet("/users/{userId}", GetUserAsync).WithName("GetUser").WithSummary("A user grain's live state.");
+        ops.MapPost("/accounts/{accountId}/snooze", SnoozeAsync).WithName("SnoozeAccount").WithSummary("Silence an account's alerts (one rule or all) for a while: they are recorded, not sent.");
         ops.MapGet("/alerts", GetAlertsAsync).WithName("GetAlerts").WithSummary("Alerts, newest first, with their delivery status.");
         ops.MapPost("/alerts/{alertId}/retry", RetryAlertAsync).WithName("RetryAlert").WithSummary("Send a failed alert again (after fixing what made it fail).");
         ops.MapPost("/owners/import", ImportOwnersAsync).WithName("ImportOwners").WithSummary("Import the book of business (CSV: account_id,owner,slack_channel).");
@@ -62,7 +66,17 @@ public static class OpsApi
     }
 
     private static async Task<Results<Ok<IReadOnlyList<OutboxEntry>>, ProblemHttpResult>> GetAlertsAsync(
-        string? workspace, [FromQuery(Name = "account_id")] string? accountId, string? signal, string? status, int? limit, IAlertOutbox outbox, CancellationToken cancellationToken)
+        string? workspace,
+        [FromQuery(Name = "account_id")] string? accountId,
+        string? signal,
+        string? rule,
+        string? owner,
+        string? status,
+        string? since,
+        string? until,
+        int? limit,
+        IAlertOutbox outbox,
+        CancellationToken cancellationToken)
     {
         if (workspace is not null && !IngestLayerOptions.IsValidWorkspace(workspace))
         {
@@ -74,7 +88,7 @@ public static class OpsApi
         {
             if (!TryParseStatus(status, out var s))
             {
-                return Problems.BadRequest("Invalid query", "'status' must be one of pending, retrying, sent, failed, dev_inbox.");
+                return Problems.BadRequest("Invalid query", "'status' must be one of pending, retrying, sent, failed, dev_inbox, snoozed.");
             }
 
             parsedStatus = s;
@@ -85,8 +99,64 @@ public static class OpsApi
             return Problems.BadRequest("Invalid query", "'limit' must be from 1 to 1000.");
         }
 
-        var alerts = await outbox.QueryAsync(new AlertQuery(workspace, accountId, signal, parsedStatus, limit ?? 100), cancellationToken);
+        if (!TryParseTime(since, out var sinceTime) || !TryParseTime(until, out var untilTime))
+        {
+            return Problems.BadRequest("Invalid query", "'since' and 'until' must be ISO 8601 times with an offset, e.g. 2026-11-23T09:00:00Z.");
+        }
+
+        var alerts = await outbox.QueryAsync(
+            new AlertQuery(workspace, accountId, signal, parsedStatus, limit ?? 100, rule, owner, sinceTime, untilTime), cancellationToken);
         return TypedResults.Ok(alerts);
+    }
+
+    private static async Task<Results<Ok<SnoozeResponse>, ProblemHttpResult>> SnoozeAsync(
+        string accountId, string? workspace, HttpRequest request, IGrainFactory grains, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (CheckWorkspace(ref workspace) is { } bad)
+        {
+            return bad;
+        }
+
+        var (body, problem) = await JsonBody.ReadAsync(request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (body.ValueKind != System.Text.Json.JsonValueKind.Object)
+        {
+            return Problems.BadRequest("Invalid snooze", "Send a JSON object: {\"duration\": \"4h\"} to snooze every rule, plus \"rule\": \"<rule id>\" for one.");
+        }
+
+        string? rule = null;
+        if (body.TryGetProperty("rule", out var r) && r.ValueKind != System.Text.Json.JsonValueKind.Null)
+        {
+            if (r.ValueKind != System.Text.Json.JsonValueKind.String)
+            {
+                return Problems.BadRequest("Invalid snooze", "'rule' must be a rule id, or \"*\" (or absent) for every rule.");
+            }
+
+            rule = r.GetString() == "*" ? null : r.GetString();
+        }
+
+        if (!body.TryGetProperty("duration", out var d) || d.ValueKind != System.Text.Json.JsonValueKind.String
+            || !Rules.Durations.TryParse(d.GetString(), out var duration) || duration > MaxSnooze)
+        {
+            return Problems.BadRequest("Invalid snooze", "'duration' is required: a duration such as \"30m\", \"4h\" or \"7d\", at most 90d (\"0s\" ends a snooze).");
+        }
+
+        if (rule is not null)
+        {
+            var rules = await grains.GetGrain<IWorkspaceRulesGrain>(GrainKeys.Rules(workspace)).GetAsync();
+            if (!rules.Rules.Any(x => x.Id == rule))
+            {
+                return Problems.BadRequest("Invalid snooze", $"'rule' names no rule of workspace '{workspace}': '{rule}'.");
+            }
+        }
+
+        var snoozeUntil = time.GetUtcNow() + duration;
+        await grains.GetGrain<IAccountGrain>(GrainKeys.Account(workspace, accountId)).SnoozeAsync(rule, snoozeUntil);
+        return TypedResults.Ok(new SnoozeResponse(accountId, rule ?? "*", snoozeUntil));
     }
 
     private static async Task<Results<Accepted, ProblemHttpResult>> RetryAlertAsync(string alertId, IAlertOutbox outbox, CancellationToken cancellationToken) =>
@@ -143,7 +213,7 @@ public static class OpsApi
         return TypedResults.Ok(new OwnerImportResponse(rows.Count, errors));
     }
 
-    private static ProblemHttpResult? CheckWorkspace([System.Diagnostics.CodeAnalysis.NotNull] ref string? workspace)
+    internal static ProblemHttpResult? CheckWorkspace([System.Diagnostics.CodeAnalysis.NotNull] ref string? workspace)
     {
         workspace ??= IngestLayerOptions.DefaultWorkspace;
         return IngestLayerOptions.IsValidWorkspace(workspace) ? null : InvalidWorkspace();
@@ -151,6 +221,25 @@ public static class OpsApi
 
     private static ProblemHttpResult InvalidWorkspace() =>
         Problems.BadRequest("Invalid query", "'workspace' may hold letters, digits, '-' and '_' (at most 64).");
+
+    private static readonly TimeSpan MaxSnooze = TimeSpan.FromDays(90);
+
+    private static bool TryParseTime(string? text, out DateTimeOffset? value)
+    {
+        value = null;
+        if (text is null)
+        {
+            return true;
+        }
+
+        if (DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var parsed))
+        {
+            value = parsed;
+            return true;
+        }
+
+        return false;
+    }
 
     private static bool TryParseStatus(string value, out AlertDeliveryStatus status)
     {
@@ -161,6 +250,7 @@ public static class OpsApi
             "sent" => AlertDeliveryStatus.Sent,
             "failed" => AlertDeliveryStatus.Failed,
             "dev_inbox" => AlertDeliveryStatus.DevInbox,
+            "snoozed" => AlertDeliveryStatus.Snoozed,
             _ => (AlertDeliveryStatus)(-1),
         };
         return Enum.IsDefined(status);

@@ -1,4 +1,5 @@
 using IngestLayer.Gateway.Parsing;
+using IngestLayer.Gateway.Rules;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -38,6 +39,16 @@ public static class Problems
             statusCode: StatusCodes.Status400BadRequest,
             title: "Invalid event",
             extensions: new Dictionary<string, object?> { ["errors"] = rejected });
+
+    /// <summary>A rule document failed validation: 400 naming each field and what is wrong with it.</summary>
+    public static ProblemHttpResult InvalidRule(IReadOnlyList<RuleFieldError> errors) =>
+        TypedResults.Problem(
+            errors.Count == 1 ? Describe(errors[0]) : $"The rule has {errors.Count} problems; first: {Describe(errors[0])}",
+            statusCode: StatusCodes.Status400BadRequest,
+            title: "Invalid rule",
+            extensions: new Dictionary<string, object?> { ["errors"] = errors });
+
+    private static string Describe(RuleFieldError e) => e.Field.Length == 0 ? e.Error : $"'{e.Field}' {e.Error}";
 
     private static string Describe(RejectedEvent r) => r.Field.Length == 0 ? r.Error : $"'{r.Field}' {r.Error}";
 }

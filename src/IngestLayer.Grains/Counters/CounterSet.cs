@@ -39,6 +39,9 @@ public sealed class CounterSet
 
     public WindowedCounter? Get(string key) => _counters.GetValueOrDefault(key);
 
+    /// <summary>Every key's counter (for reads across keys, such as the health score's).</summary>
+    public IEnumerable<WindowedCounter> Counters => _counters.Values;
+
     public IReadOnlyDictionary<string, WindowCounts> Snapshot(DateTimeOffset now)
     {
         var result = new SortedDictionary<string, WindowCounts>(StringComparer.Ordinal);

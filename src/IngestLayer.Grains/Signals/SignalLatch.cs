@@ -15,6 +15,9 @@ public sealed class SignalLatch
     /// <summary>Crossings that happened inside the cooldown and so did not fire.</summary>
     [Id(2)] public int Suppressed { get; private set; }
 
+    /// <summary>How many times it has fired: names the alerts of rules that no single event crosses.</summary>
+    [Id(3)] public int Fired { get; private set; }
+
     /// <summary>Feeds the condition's current value; returns true when the signal should fire now.</summary>
     public bool Evaluate(bool conditionHolds, DateTimeOffset now, TimeSpan cooldown)
     {
@@ -37,6 +40,7 @@ public sealed class SignalLatch
         }
 
         LastFiredAt = now;
+        Fired++;
         return true;
     }
 }

@@ -1,0 +1,41 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace IngestLayer.Gateway.Endpoints;
+
+/// <summary>Reads a small JSON request body whole, answering a problem (413, 400) instead of throwing on bad input.</summary>
+internal static class JsonBody
+{
+    public const int MaxBytes = 65_536;
+
+    public static async Task<(JsonElement Body, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        using var body = await RequestBody.ReadAsync(request, MaxBytes, cancellationToken);
+        if (body.TooLarge)
+        {
+            return (default, Problems.TooLarge($"The body is over the {MaxBytes}-byte limit."));
+        }
+
+        if (body.Error is { } error)
+        {
+            return (default, Problems.BadRequest("Unreadable body", error));
+        }
+
+        if (body.Length == 0)
+        {
+            return (default, Problems.BadRequest("Invalid JSON", "The body is empty; send a JSON object."));
+        }
+
+        try
+        {
+            // Cloned: the document reads the pooled buffer, which goes back to the pool when this returns.
+            using var document = JsonDocument.Parse(body.Memory);
+            return (document.RootElement.Clone(), null);
+        }
+        catch (JsonException e)
+        {
+            return (default, Problems.BadRequest("Invalid JSON", $"The body is not valid JSON: {e.Message}"));
+        }
+    }
+}

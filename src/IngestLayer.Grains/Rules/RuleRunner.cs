@@ -1,0 +1,139 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using IngestLayer.Contracts;
+using IngestLayer.Grains.Counters;
+
+namespace IngestLayer.Grains.Rules;
+
+/// <summary>
+/// Applies a batch to an account's state and evaluates its rules, as the account grain does: pure functions of
+/// the state, the rules and the clock, so every rule kind is tested without a cluster.
+/// </summary>
+public static class RuleRunner
+{
+    /// <summary>
+    /// Applies the batch's events not applied before, evaluating each per-event rule right after every event
+    /// that moves it, then every other rule once. Returns the alerts that fire, or null when none does.
+    /// </summary>
+    public static List<Alert>? ApplyBatch(AccountState state, CompiledRules rules, string workspace, string accountId, EventBatch batch, DateTimeOffset now)
+    {
+        Rearm(state, rules, now);
+
+        List<Alert>? fired = null;
+        var nowBuckets = TimeBuckets.Of(now);
+        var perEvent = rules.PerEvent;
+        var applied = false;
+        foreach (var e in batch.Events)
+        {
+            if (!state.Applied.Advance(batch.Origin, e.Position))
+            {
+                continue; // redelivered after a restart: its effects are in the snapshot already
+            }
+
+            state.Apply(e, nowBuckets);
+            applied = true;
+            foreach (var rule in perEvent)
+            {
+                if (rule.MovedBy(e) && Evaluate(state, rule, workspace, accountId, e, now) is { } alert)
+                {
+                    (fired ??= []).Add(alert);
+                }
+            }
+        }
+
+        if (applied)
+        {
+            foreach (var rule in rules.PerBatch)
+            {
+                if (Evaluate(state, rule, workspace, accountId, trigger: null, now) is { } alert)
+                {
+                    (fired ??= []).Add(alert);
+                }
+            }
+        }
+
+        return fired;
+    }
+
+    /// <summary>Evaluates the rules that time alone can cross (the schedule's tick); returns the alerts that fire.</summary>
+    public static List<Alert>? EvaluateScheduled(AccountState state, CompiledRules rules, string workspace, string accountId, DateTimeOffset now)
+    {
+        List<Alert>? fired = null;
+        foreach (var rule in rules.TimeBased)
+        {
+            if (Evaluate(state, rule, workspace, accountId, trigger: null, now) is { } alert)
+            {
+                (fired ??= []).Add(alert);
+            }
+        }
+
+        return fired;
+    }
+
+    /// <summary>
+    /// Re-arms rules whose condition stopped holding with the passage of time alone (a quiet window), so the
+    /// batch about to be applied can cross them again. Never fires.
+    /// </summary>
+    public static void Rearm(AccountState state, CompiledRules rules, DateTimeOffset now)
+    {
+        foreach (var rule in rules.All)
+        {
+            if (!rule.Holds(state, now))
+            {
+                state.Latch(rule.Id).Evaluate(false, now, rule.Definition.Cooldown);
+            }
+        }
+    }
+
+    /// <summary>Deterministic: the same triggering event always yields the same id, so a replay cannot send twice.</summary>
+    public static string AlertId(string workspace, string accountId, string ruleId, IngestEvent trigger) =>
+        Hash(workspace, accountId, ruleId, trigger.Source, trigger.MessageId);
+
+    /// <summary>
+    /// For rules evaluated per batch or on the schedule, which no single event crosses: the rule's firing number on
+    /// the account (kept in its latch, in the snapshot) and the UTC day. A replay from the snapshot crosses again as
+    /// the same firing and names the same alert; the day keeps a firing the replay did not repeat from lending its
+    /// number, and so its id, to a later one.
+    /// </summary>
+    public static string AlertId(string workspace, string accountId, string ruleId, int firing, DateTimeOffset now) =>
+        Hash(workspace, accountId, ruleId, "#" + firing.ToString(CultureInfo.InvariantCulture), TimeBuckets.Of(now).Day.ToString(CultureInfo.InvariantCulture));
+
+    private static Alert? Evaluate(AccountState state, CompiledRule rule, string workspace, string accountId, IngestEvent? trigger, DateTimeOffset now)
+    {
+        var latch = state.Latch(rule.Id);
+        if (!latch.Evaluate(rule.Holds(state, now), now, rule.Definition.Cooldown))
+        {
+            return null;
+        }
+
+        var body = rule.Describe(state, accountId, trigger, now);
+        var definition = rule.Definition;
+        return new Alert
+        {
+            AlertId = trigger is not null ? AlertId(workspace, accountId, rule.Id, trigger) : AlertId(workspace, accountId, rule.Id, latch.Fired, now),
+            Workspace = workspace,
+            AccountId = accountId,
+            AccountName = state.Name,
+            Signal = rule.Kind,
+            Rule = rule.Id,
+            Category = body.Category,
+            Severity = definition.Severity,
+            Title = body.Title,
+            Subject = body.Subject,
+            Explanation = body.Explanation,
+            Evidence = body.Evidence,
+            Plan = state.Plan,
+            Owner = state.Owner,
+            Channel = definition.Destination ?? state.SlackChannel,
+            FiredAt = now,
+            SnoozedUntil = state.SnoozedUntil(rule.Id, now),
+        };
+    }
+
+    private static string Hash(params string[] parts)
+    {
+        var key = string.Join('\n', parts);
+        return "al_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)).AsSpan(0, 12));
+    }
+}
