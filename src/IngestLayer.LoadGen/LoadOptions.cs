@@ -16,7 +16,11 @@ internal sealed record LoadOptions
     public int Rounds { get; init; } = 3;
     /// <summary><c>both</c>, <c>gateway</c> or <c>ceiling</c> (one target alone is for profiling).</summary>
     public string Targets { get; init; } = "both";
-    /// <summary><c>embedded</c> (the gateway in memory against a bare HTTP endpoint) or <c>durable</c> (the gateway on PostgreSQL against a bare Npgsql loop).</summary>
+    /// <summary>
+    /// <c>embedded</c> (the gateway in memory against a bare HTTP endpoint), <c>durable</c> (the gateway on
+    /// PostgreSQL against a bare Npgsql loop) or <c>rules</c> (the embedded gateway with its default rule set
+    /// against the same with no rules).
+    /// </summary>
     public string Mode { get; init; } = "embedded";
     /// <summary>Durable mode: the server to create the run's databases on (any database on it to connect to first).</summary>
     public string? Postgres { get; init; } = Environment.GetEnvironmentVariable("INGESTLAYER_LOADGEN_POSTGRES") is { Length: > 0 } cs ? cs : null;
@@ -45,10 +49,10 @@ internal sealed record LoadOptions
                 "--users" => o with { Users = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--rounds" => o with { Rounds = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--target" => o with { Targets = value is "both" or "gateway" or "ceiling" ? value : throw new ArgumentException("--target is both, gateway or ceiling") },
-                "--mode" => o with { Mode = value is "embedded" or "durable" ? value : throw new ArgumentException("--mode is embedded or durable") },
+                "--mode" => o with { Mode = value is "embedded" or "durable" or "rules" ? value : throw new ArgumentException("--mode is embedded, durable or rules") },
                 "--postgres" => o with { Postgres = value },
                 _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --duration s --warmup s --concurrency n --batch n --accounts n --users n --rounds n --target both|gateway|ceiling "
-                    + "--mode embedded|durable --postgres \"connection string\" (or env INGESTLAYER_LOADGEN_POSTGRES) --keep"),
+                    + "--mode embedded|durable|rules --postgres \"connection string\" (or env INGESTLAYER_LOADGEN_POSTGRES) --keep"),
             };
             i++;
         }

@@ -14,6 +14,7 @@ using Npgsql;
 // process of its own, driven by the same client with the same batches in alternating rounds; medians are
 // what to quote. --mode durable: the gateway on PostgreSQL against a bare Npgsql loop (DurableBenchmark).
 const string writeKey = "wk_loadgen_0123456789";
+const string adminToken = "adm_loadgen_0123456789abcdef";
 
 if (args is ["--serve", var serve, .. var serveArgs])
 {
@@ -25,6 +26,11 @@ var options = LoadOptions.Parse(args);
 if (options.Mode == "durable")
 {
     return await DurableBenchmark.RunAsync(options, writeKey);
+}
+
+if (options.Mode == "rules")
+{
+    return await RulesBenchmark.RunAsync(options, writeKey, adminToken);
 }
 
 var runner = new LoadRunner(options, new BatchWriter(options));
@@ -76,7 +82,7 @@ static async Task ServeAsync(string target, string[] serveArgs)
     {
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["IngestLayer:AdminToken"] = "adm_loadgen_0123456789abcdef",
+            ["IngestLayer:AdminToken"] = adminToken,
             ["IngestLayer:Sources:loadgen:WriteKey"] = writeKey,
             ["IngestLayer:Signals:PaidFeatures:0"] = "csv.export",
             ["Orleans:SiloPort"] = FreePort(),

@@ -26,12 +26,14 @@ internal static class Rounds
         return results;
     }
 
-    public static void PrintMedians(IReadOnlyList<RunResult> results)
+    public static void PrintMedians(IReadOnlyList<RunResult> results) => PrintMedians(results, "ceiling", "gateway");
+
+    public static void PrintMedians(IReadOnlyList<RunResult> results, params string[] targets)
     {
         var withDatabase = results.Any(r => r.DatabaseCpu is not null);
         Console.WriteLine();
         Console.WriteLine("median of rounds     events/s      p50 ms   p99 ms   server CPU µs/event" + (withDatabase ? "   postgres CPU µs/event" : ""));
-        foreach (var target in new[] { "ceiling", "gateway" })
+        foreach (var target in targets)
         {
             var rs = results.Where(r => r.Target == target).ToList();
             if (rs.Count > 0)
@@ -44,8 +46,11 @@ internal static class Rounds
     }
 
     /// <summary>Median gateway events/s over median ceiling events/s; null unless both ran.</summary>
-    public static double? Ratio(IReadOnlyList<RunResult> results) =>
-        results.Any(r => r.Target == "gateway") && results.Any(r => r.Target == "ceiling")
-            ? Stats.Median(results.Where(r => r.Target == "gateway").Select(r => r.EventsPerSecond)) / Stats.Median(results.Where(r => r.Target == "ceiling").Select(r => r.EventsPerSecond))
+    public static double? Ratio(IReadOnlyList<RunResult> results) => Ratio(results, "gateway", "ceiling");
+
+    /// <summary>Median events/s of <paramref name="target"/> over that of <paramref name="baseline"/>; null unless both ran.</summary>
+    public static double? Ratio(IReadOnlyList<RunResult> results, string target, string baseline) =>
+        results.Any(r => r.Target == target) && results.Any(r => r.Target == baseline)
+            ? Stats.Median(results.Where(r => r.Target == target).Select(r => r.EventsPerSecond)) / Stats.Median(results.Where(r => r.Target == baseline).Select(r => r.EventsPerSecond))
             : null;
 }
