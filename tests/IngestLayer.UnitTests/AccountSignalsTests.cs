@@ -2,6 +2,7 @@ using IngestLayer.Contracts;
 using IngestLayer.Grains;
 using IngestLayer.Grains.Rules;
 using IngestLayer.Grains.Signals;
+using IngestLayer.UnitTests.Rules;
 
 namespace IngestLayer.UnitTests;
 
@@ -11,7 +12,7 @@ public class AccountSignalsTests
     private static readonly DateTimeOffset T0 = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
     private readonly SignalOptions _options = new() { PaidFeatures = ["csv.export", "api.access"] };
     private readonly AccountState _state = new();
-    private int _messages;
+    private readonly AccountEvents _events = new();
 
     private readonly CompiledRules _rules;
 
@@ -21,33 +22,9 @@ public class AccountSignalsTests
         _rules = CompiledRules.Compile(new RuleSet(DefaultRules.From(_options), IsDefault: true));
     }
 
-    private IngestEvent Track(string name, DateTimeOffset at, string? feature = null, string user = "ada") => new()
-    {
-        Workspace = "default",
-        Source = "web",
-        MessageId = "m" + ++_messages,
-        Kind = EventKind.Track,
-        Name = name,
-        UserId = user,
-        AccountId = "acme",
-        Timestamp = at,
-        ReceivedAt = at,
-        Feature = feature,
-    };
+    private IngestEvent Track(string name, DateTimeOffset at, string? feature = null, string user = "ada") => _events.Track(name, at, feature, user);
 
-    private IngestEvent Group(DateTimeOffset at, params (string Key, string Value)[] traits) => new()
-    {
-        Workspace = "default",
-        Source = "web",
-        MessageId = "m" + ++_messages,
-        Kind = EventKind.Group,
-        Name = "$group",
-        UserId = "ada",
-        AccountId = "acme",
-        Timestamp = at,
-        ReceivedAt = at,
-        Traits = traits.ToDictionary(t => t.Key, t => t.Value),
-    };
+    private IngestEvent Group(DateTimeOffset at, params (string Key, string Value)[] traits) => _events.Group(at, traits);
 
     // Applies one batch the way AccountGrain does, returning the alerts that fired.
     private IReadOnlyList<Alert> Batch(DateTimeOffset now, params IngestEvent[] events) =>

@@ -10,7 +10,7 @@ internal sealed class RuleHarness
     public static readonly DateTimeOffset T0 = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
 
     private readonly CompiledRules _rules;
-    private int _messages;
+    private readonly AccountEvents _events = new();
 
     public RuleHarness(params RuleDefinition[] rules) => _rules = CompiledRules.Compile(new RuleSet(rules, IsDefault: false));
 
@@ -26,34 +26,10 @@ internal sealed class RuleHarness
         Destination = destination,
     };
 
-    public IngestEvent Track(string name, DateTimeOffset at, string? feature = null, string user = "ada", int count = 1) => new()
-    {
-        Workspace = "default",
-        Source = "web",
-        MessageId = "m" + ++_messages,
-        Kind = EventKind.Track,
-        Name = name,
-        UserId = user,
-        AccountId = "acme",
-        Timestamp = at,
-        ReceivedAt = at,
-        Feature = feature,
-        Count = count,
-    };
+    public IngestEvent Track(string name, DateTimeOffset at, string? feature = null, string user = "ada", int count = 1) =>
+        _events.Track(name, at, feature, user, count);
 
-    public IngestEvent Group(DateTimeOffset at, params (string Key, string Value)[] traits) => new()
-    {
-        Workspace = "default",
-        Source = "web",
-        MessageId = "m" + ++_messages,
-        Kind = EventKind.Group,
-        Name = "$group",
-        UserId = "ada",
-        AccountId = "acme",
-        Timestamp = at,
-        ReceivedAt = at,
-        Traits = traits.ToDictionary(t => t.Key, t => t.Value),
-    };
+    public IngestEvent Group(DateTimeOffset at, params (string Key, string Value)[] traits) => _events.Group(at, traits);
 
     /// <summary><paramref name="n"/> events named <paramref name="name"/> at <paramref name="at"/>.</summary>
     public IngestEvent[] Many(int n, string name, DateTimeOffset at, string? feature = null) =>
