@@ -7,22 +7,31 @@ namespace IngestLayer.Slack;
 
 /// <summary>
 /// Delivers the outbox's due alerts to Slack, one at a time in the order they fired, and records how
-/// each attempt went. Without a bot token alerts go to the dev inbox: the log.
+/// each attempt went. Beyond <see cref="SlackOptions.ChannelBudgetPerMinute"/> alerts for one channel in a
+/// minute, the rest are held and posted as one digest when the minute ends (see <see cref="ChannelBudget"/>).
+/// Without a bot token alerts go to the dev inbox: the log.
 /// </summary>
 public sealed partial class AlertDeliveryService(
     IAlertOutbox outbox,
     SlackClient slack,
     AlertMessageRenderer renderer,
+    AlertDigestRenderer digestRenderer,
     IOptionsMonitor<SlackOptions> options,
     TimeProvider time,
     ILogger<AlertDeliveryService> logger) : BackgroundService
 {
     private const int BatchSize = 20;
 
-    // Longer than one attempt can take (three tries of at most 10 s plus short waits), so no other
-    // worker takes an alert that is still in flight.
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
+    // Longer than an alert can be held for a digest (one budget window) plus one attempt (three tries of
+    // at most 10 s plus short waits), so no other worker takes an alert that is held or in flight.
+    private static readonly TimeSpan Lease = ChannelBudget.Window + TimeSpan.FromMinutes(2);
     private static readonly TimeSpan IdleWait = TimeSpan.FromSeconds(1);
+
+    private readonly ChannelBudget _budget = new();
+
+    // Alerts whose digest is being retried: when due again they go out as a digest again, not on their own
+    // (which would spend the budget on retries). Only this worker knows; after a restart they count afresh.
+    private readonly HashSet<string> _digestRetries = new(StringComparer.Ordinal);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -30,11 +39,13 @@ public sealed partial class AlertDeliveryService(
         {
             try
             {
-                var due = await outbox.ClaimDueAsync(BatchSize, time.GetUtcNow(), Lease, stoppingToken);
-                foreach (var entry in due)
+                foreach (var (channel, held) in _budget.TakeEndedDigests(time.GetUtcNow()))
                 {
-                    await DeliverAsync(entry, stoppingToken);
+                    await DeliverDigestAsync(channel, held, stoppingToken);
                 }
+
+                var due = await outbox.ClaimDueAsync(BatchSize, time.GetUtcNow(), Lease, stoppingToken);
+                await DeliverBatchAsync(due, stoppingToken);
 
                 // A full batch means more may be due already.
                 if (due.Count < BatchSize)
@@ -52,6 +63,101 @@ public sealed partial class AlertDeliveryService(
                 LogLoopFailed(ex);
                 await PauseAsync(stoppingToken);
             }
+        }
+    }
+
+    private async Task DeliverBatchAsync(IReadOnlyList<OutboxEntry> due, CancellationToken stoppingToken)
+    {
+        var settings = options.CurrentValue;
+        var retriedDigests = new Dictionary<string, List<OutboxEntry>>(StringComparer.Ordinal);
+        foreach (var entry in due)
+        {
+            var channel = FirstNonBlank(entry.Alert.Channel, settings.DefaultChannel);
+
+            // Without a token or a channel nothing is posted, so there is nothing to budget.
+            if (!settings.HasBotToken || channel is null)
+            {
+                await DeliverAsync(entry, stoppingToken);
+            }
+            else if (_digestRetries.Contains(entry.Alert.AlertId))
+            {
+                if (!retriedDigests.TryGetValue(channel, out var group))
+                {
+                    retriedDigests[channel] = group = [];
+                }
+
+                group.Add(entry);
+            }
+            else if (_budget.TryPostSingle(channel, entry, settings.ChannelBudgetPerMinute, time.GetUtcNow()))
+            {
+                await DeliverAsync(entry, stoppingToken);
+            }
+            else
+            {
+                // Held under its lease until the channel's window ends; then it goes out in the digest.
+                LogHeldForDigest(entry.Alert.AlertId, channel);
+            }
+        }
+
+        foreach (var (channel, entries) in retriedDigests)
+        {
+            await DeliverDigestAsync(channel, entries, stoppingToken);
+        }
+    }
+
+    private async Task DeliverDigestAsync(string channel, IReadOnlyList<OutboxEntry> entries, CancellationToken stoppingToken)
+    {
+        if (!options.CurrentValue.HasBotToken)
+        {
+            // The token was removed while these were held: they go to the dev inbox like any other alert.
+            foreach (var entry in entries)
+            {
+                await DeliverAsync(entry, stoppingToken);
+            }
+
+            return;
+        }
+
+        SlackPostResult? result = null;
+        Exception? failure = null;
+        try
+        {
+            var message = digestRenderer.Render([.. entries.Select(e => e.Alert)], channel);
+            result = await slack.PostMessageAsync(message, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down mid-attempt: the leases run out and the alerts are attempted again.
+            throw;
+        }
+        catch (Exception ex)
+        {
+            LogDigestFailed(ex, channel, entries.Count);
+            failure = ex;
+        }
+
+        LogDigestAttempted(channel, entries.Count, result?.GetType().Name ?? "exception");
+        var now = time.GetUtcNow();
+        foreach (var entry in entries)
+        {
+            // Each alert records the digest's outcome as its own attempt: sent with the digest's ts, or
+            // retried (honouring Retry-After) and failed exactly as a single alert would be.
+            var outcome = result is null
+                ? AlertDeliveryPolicy.Retry(entry, channel, $"unexpected_error: {failure!.GetType().Name}", now)
+                : AlertDeliveryPolicy.Decide(entry, channel, result, now);
+            if (outcome.Status == AlertDeliveryStatus.Retrying)
+            {
+                _digestRetries.Add(entry.Alert.AlertId);
+            }
+            else
+            {
+                _digestRetries.Remove(entry.Alert.AlertId);
+            }
+
+            LogOutcome(entry.Alert.AlertId, outcome);
+
+            // Not the stopping token: a digest already posted must be recorded as sent, or it would be posted again.
+            await outbox.CompleteAttemptAsync(entry.Alert.AlertId, outcome, CancellationToken.None);
         }
     }
 
@@ -156,6 +262,15 @@ public sealed partial class AlertDeliveryService(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Delivering alert {AlertId} threw; it will be retried")]
     private partial void LogAttemptFailed(Exception exception, string alertId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alert {AlertId} is over Slack:ChannelBudgetPerMinute for {Channel}; held for the channel's digest")]
+    private partial void LogHeldForDigest(string alertId, string channel);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Digest of {Count} alert(s) for {Channel} attempted: {Result}")]
+    private partial void LogDigestAttempted(string channel, int count, string result);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Posting the digest of {Count} alert(s) for {Channel} threw; they will be retried")]
+    private partial void LogDigestFailed(Exception exception, string channel, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The alert delivery loop failed; pausing before the next round")]
     private partial void LogLoopFailed(Exception exception);

@@ -10,6 +10,7 @@ public sealed class SlackOptions : IValidatableObject
 {
     public const string Section = "Slack";
     public const string DefaultApiBaseUrl = "https://slack.com/api/";
+    public const int DefaultChannelBudgetPerMinute = 5;
 
     private string _apiBaseUrl = DefaultApiBaseUrl;
 
@@ -33,6 +34,13 @@ public sealed class SlackOptions : IValidatableObject
 
     /// <summary>The channel for alerts whose account has no channel of its own.</summary>
     public string? DefaultChannel { get; set; }
+
+    /// <summary>
+    /// How many alerts one channel gets as messages of their own within a minute; the rest of that minute's
+    /// alerts for the channel go out together as one digest message when the minute ends.
+    /// </summary>
+    [Range(1, 1_000, ErrorMessage = "Slack:ChannelBudgetPerMinute must be between 1 and 1000.")]
+    public int ChannelBudgetPerMinute { get; set; } = DefaultChannelBudgetPerMinute;
 
     /// <summary>Whether a token is configured, i.e. whether alerts are posted rather than kept in the dev inbox.</summary>
     public bool HasBotToken => !string.IsNullOrWhiteSpace(BotToken);

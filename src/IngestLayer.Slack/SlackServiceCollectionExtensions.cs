@@ -20,6 +20,7 @@ public static class SlackServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<AlertMessageRenderer>();
+        services.TryAddSingleton<AlertDigestRenderer>();
 
         var slack = services.AddHttpClient<SlackClient>()
             // The client lives as long as the singleton delivery service, so the factory's handler rotation

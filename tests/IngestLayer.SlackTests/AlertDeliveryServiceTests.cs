@@ -228,6 +228,7 @@ public sealed class AlertDeliveryServiceTests : IAsyncLifetime
             outbox,
             services.GetRequiredService<SlackClient>(),
             new AlertMessageRenderer(),
+            new AlertDigestRenderer(),
             services.GetRequiredService<IOptionsMonitor<SlackOptions>>(),
             time,
             services.GetRequiredService<ILogger<AlertDeliveryService>>());

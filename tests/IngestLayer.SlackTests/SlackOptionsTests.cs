@@ -24,6 +24,22 @@ public sealed class SlackOptionsTests
         Assert.Null(options.BotToken);
         Assert.Null(options.DefaultChannel);
         Assert.False(options.HasBotToken);
+        Assert.Equal(5, options.ChannelBudgetPerMinute);
+    }
+
+    [Fact]
+    public void the_channel_budget_is_bound_from_configuration() =>
+        Assert.Equal(2, Bind(new() { ["Slack:ChannelBudgetPerMinute"] = "2" }).ChannelBudgetPerMinute);
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-3")]
+    [InlineData("1001")]
+    public void a_channel_budget_outside_1_to_1000_is_rejected(string configured)
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => Bind(new() { ["Slack:ChannelBudgetPerMinute"] = configured }));
+
+        Assert.Contains("Slack:ChannelBudgetPerMinute must be between 1 and 1000.", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -1,0 +1,208 @@
+using IngestLayer.Contracts;
+using IngestLayer.Slack;
+using IngestLayer.Storage;
+using IngestLayer.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace IngestLayer.SlackTests;
+
+/// <summary>
+/// Slack:ChannelBudgetPerMinute end to end: the delivery worker on a fake clock, the in-memory outbox, the
+/// real client and the fake Slack over loopback.
+/// </summary>
+public sealed class ChannelDigestDeliveryTests : IAsyncLifetime
+{
+    private static readonly TimeSpan MessageTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly FakeTimeProvider _time = new(SampleAlerts.FiredAt);
+    private readonly LogCapture _logs = new();
+    private MemoryAlertOutbox _outbox = null!;
+    private FakeSlack _slack = null!;
+
+    public async Task InitializeAsync()
+    {
+        _outbox = new MemoryAlertOutbox(Options.Create(new EmbeddedOptions()), _time);
+        _slack = await FakeSlack.StartAsync(o => o.Channels.Add("expansion"));
+    }
+
+    public async Task DisposeAsync() => await _slack.DisposeAsync();
+
+    [Fact]
+    public async Task alerts_beyond_the_budget_go_out_as_one_digest_when_the_minute_ends_and_all_are_sent()
+    {
+        var alerts = await EnqueueAsync("#alerts", 5);
+        await using var worker = await StartWorkerAsync(budget: 2);
+
+        var singles = await _slack.WaitForMessagesAsync(2, MessageTimeout);
+        await OutboxWait.ForStatusAsync(_outbox, alerts[1].AlertId, AlertDeliveryStatus.Sent);
+        foreach (var held in alerts.Skip(2))
+        {
+            // Held for the digest: claimed (leased) but not attempted yet.
+            Assert.Equal(AlertDeliveryStatus.Pending, (await EntryAsync(held.AlertId)).Status);
+        }
+
+        _time.Advance(ChannelBudget.Window);
+        var messages = await _slack.WaitForMessagesAsync(3, MessageTimeout);
+
+        Assert.Equal(3, messages.Count);
+        Assert.Equal(["Account 0", "Account 1"], singles.Take(2).Select(m => AccountOf(m)));
+        var digest = messages[2];
+        Assert.Equal("#alerts", digest.Channel);
+        Assert.Equal("3 more alerts for #alerts", Header(digest));
+        Assert.Equal(
+            ["Account 2", "Account 3", "Account 4"],
+            Sections(digest).Select(line => line[(line.IndexOf(" · ", StringComparison.Ordinal) + 3)..line.IndexOf(" (", StringComparison.Ordinal)]));
+
+        for (var i = 0; i < alerts.Count; i++)
+        {
+            var entry = await OutboxWait.ForStatusAsync(_outbox, alerts[i].AlertId, AlertDeliveryStatus.Sent);
+            Assert.Equal(i < 2 ? messages[i].Ts : digest.Ts, entry.SlackTs);
+        }
+
+        // Nothing is sent twice: after another window the worker has nothing left to post.
+        _time.Advance(ChannelBudget.Window);
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        Assert.Equal(3, _slack.Messages.Count);
+    }
+
+    [Fact]
+    public async Task channels_do_not_share_a_budget()
+    {
+        var alerts = (await EnqueueAsync("#alerts", 2)).Concat(await EnqueueAsync("#expansion", 2, firstIndex: 2)).ToList();
+        await using var worker = await StartWorkerAsync(budget: 2);
+
+        var messages = await _slack.WaitForMessagesAsync(4, MessageTimeout);
+
+        Assert.Equal(["#alerts", "#alerts", "#expansion", "#expansion"], messages.Select(m => m.Channel));
+        Assert.DoesNotContain(messages, m => Header(m).Contains("more alert", StringComparison.Ordinal));
+        foreach (var alert in alerts)
+        {
+            await OutboxWait.ForStatusAsync(_outbox, alert.AlertId, AlertDeliveryStatus.Sent);
+        }
+
+        Assert.Equal(4, messages.Select(m => m.Ts).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task a_rate_limited_digest_is_retried_as_a_digest_no_sooner_than_retry_after()
+    {
+        var alerts = await EnqueueAsync("#alerts", 3);
+        await using var worker = await StartWorkerAsync(budget: 1);
+        await _slack.WaitForMessagesAsync(1, MessageTimeout);
+        await OutboxWait.ForStatusAsync(_outbox, alerts[0].AlertId, AlertDeliveryStatus.Sent);
+
+        _slack.RateLimitNext(1, retryAfterSeconds: 30);
+        var windowEnd = _time.GetUtcNow() + ChannelBudget.Window;
+        _time.Advance(ChannelBudget.Window);
+
+        foreach (var alert in alerts.Skip(1))
+        {
+            var retrying = await OutboxWait.ForStatusAsync(_outbox, alert.AlertId, AlertDeliveryStatus.Retrying);
+            Assert.Equal("ratelimited", retrying.Error);
+            Assert.Equal(windowEnd.AddSeconds(30), retrying.NextAttemptAt);
+        }
+
+        Assert.Equal([200, 429], _slack.Calls.Select(c => c.StatusCode));
+
+        // Not due before Retry-After has passed.
+        _time.Advance(TimeSpan.FromSeconds(29));
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        Assert.Single(_slack.Messages);
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var messages = await _slack.WaitForMessagesAsync(2, MessageTimeout);
+
+        var digest = messages[1];
+        Assert.Equal("2 more alerts for #alerts", Header(digest));
+        Assert.Equal(2, Sections(digest).Count);
+        foreach (var alert in alerts.Skip(1))
+        {
+            var sent = await OutboxWait.ForStatusAsync(_outbox, alert.AlertId, AlertDeliveryStatus.Sent, attempts: 2);
+            Assert.Equal(digest.Ts, sent.SlackTs);
+            Assert.Null(sent.Error);
+        }
+    }
+
+    [Fact]
+    public async Task a_digest_refused_by_slack_marks_every_alert_in_it_failed_with_the_reason()
+    {
+        var alerts = await EnqueueAsync("#alerts", 3);
+        await using var worker = await StartWorkerAsync(budget: 1);
+        await OutboxWait.ForStatusAsync(_outbox, alerts[0].AlertId, AlertDeliveryStatus.Sent);
+
+        _slack.SlackErrorNext(1, "channel_not_found");
+        _time.Advance(ChannelBudget.Window);
+
+        foreach (var alert in alerts.Skip(1))
+        {
+            var failed = await OutboxWait.ForStatusAsync(_outbox, alert.AlertId, AlertDeliveryStatus.Failed);
+            Assert.Equal("channel_not_found", failed.Error);
+            Assert.NotNull(failed.Hint);
+            Assert.Null(failed.SlackTs);
+        }
+
+        Assert.Single(_slack.Messages);
+    }
+
+    private async Task<List<Alert>> EnqueueAsync(string channel, int count, int firstIndex = 0)
+    {
+        var alerts = new List<Alert>();
+        for (var i = firstIndex; i < firstIndex + count; i++)
+        {
+            var alert = SampleAlerts.PaidFeatureOnFreePlan(channel, $"al_budget_{i}") with { AccountId = $"acc_{i}", AccountName = $"Account {i}" };
+            await _outbox.EnqueueAsync(alert, CancellationToken.None);
+            alerts.Add(alert);
+        }
+
+        return alerts;
+    }
+
+    private async Task<OutboxEntry> EntryAsync(string alertId) =>
+        (await _outbox.QueryAsync(new AlertQuery(), CancellationToken.None)).Single(e => e.Alert.AlertId == alertId);
+
+    private static string Header(FakeSlackMessage message) =>
+        message.Blocks!.Value[0].GetProperty("text").GetProperty("text").GetString()!;
+
+    // A single alert's account name, from its "Account" field.
+    private static string AccountOf(FakeSlackMessage message) =>
+        message.Blocks!.Value.EnumerateArray()
+            .Where(b => b.TryGetProperty("fields", out _))
+            .SelectMany(b => b.GetProperty("fields").EnumerateArray())
+            .Select(f => f.GetProperty("text").GetString()!)
+            .First(t => t.StartsWith("*Account*\n", StringComparison.Ordinal))["*Account*\n".Length..]
+            .Split(" (")[0];
+
+    private static List<string> Sections(FakeSlackMessage message) =>
+        [.. message.Blocks!.Value.EnumerateArray()
+            .Where(b => b.GetProperty("type").GetString() == "section")
+            .Select(b => b.GetProperty("text").GetProperty("text").GetString()!)];
+
+    private async Task<Worker> StartWorkerAsync(int budget)
+    {
+        var services = TestServices.Build(
+            _slack.BaseUrl, _slack.BotToken, _logs, s => s.Configure<SlackOptions>(o => o.ChannelBudgetPerMinute = budget));
+        var service = new AlertDeliveryService(
+            _outbox,
+            services.GetRequiredService<SlackClient>(),
+            services.GetRequiredService<AlertMessageRenderer>(),
+            services.GetRequiredService<AlertDigestRenderer>(),
+            services.GetRequiredService<IOptionsMonitor<SlackOptions>>(),
+            _time,
+            services.GetRequiredService<ILogger<AlertDeliveryService>>());
+        await service.StartAsync(CancellationToken.None);
+        return new Worker(service, services);
+    }
+
+    private sealed class Worker(AlertDeliveryService service, ServiceProvider services) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await service.StopAsync(CancellationToken.None);
+            service.Dispose();
+            await services.DisposeAsync();
+        }
+    }
+}
