@@ -220,31 +220,8 @@ public sealed class AlertDeliveryServiceTests : IAsyncLifetime
         return host;
     }
 
-    // The worker built by hand, so its clock can be fake while the HTTP retries keep real time.
-    private async Task<Worker> StartWorkerAsync(IAlertOutbox outbox, FakeTimeProvider time)
-    {
-        var services = TestServices.Build(_slack.BaseUrl, _slack.BotToken, _logs);
-        var service = new AlertDeliveryService(
-            outbox,
-            services.GetRequiredService<SlackClient>(),
-            new AlertMessageRenderer(),
-            new AlertDigestRenderer(),
-            services.GetRequiredService<IOptionsMonitor<SlackOptions>>(),
-            time,
-            services.GetRequiredService<ILogger<AlertDeliveryService>>());
-        await service.StartAsync(CancellationToken.None);
-        return new Worker(service, services);
-    }
-
-    private sealed class Worker(AlertDeliveryService service, ServiceProvider services) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await service.StopAsync(CancellationToken.None);
-            service.Dispose();
-            await services.DisposeAsync();
-        }
-    }
+    private Task<DeliveryWorker> StartWorkerAsync(IAlertOutbox outbox, FakeTimeProvider time) =>
+        DeliveryWorker.StartAsync(outbox, time, _slack, _logs);
 
     /// <summary>An outbox whose first claim throws, like a database that is briefly unreachable.</summary>
     private sealed class FailingOnceOutbox(IAlertOutbox inner) : IAlertOutbox

@@ -3,7 +3,6 @@ using IngestLayer.Slack;
 using IngestLayer.Storage;
 using IngestLayer.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -180,29 +179,6 @@ public sealed class ChannelDigestDeliveryTests : IAsyncLifetime
             .Where(b => b.GetProperty("type").GetString() == "section")
             .Select(b => b.GetProperty("text").GetProperty("text").GetString()!)];
 
-    private async Task<Worker> StartWorkerAsync(int budget)
-    {
-        var services = TestServices.Build(
-            _slack.BaseUrl, _slack.BotToken, _logs, s => s.Configure<SlackOptions>(o => o.ChannelBudgetPerMinute = budget));
-        var service = new AlertDeliveryService(
-            _outbox,
-            services.GetRequiredService<SlackClient>(),
-            services.GetRequiredService<AlertMessageRenderer>(),
-            services.GetRequiredService<AlertDigestRenderer>(),
-            services.GetRequiredService<IOptionsMonitor<SlackOptions>>(),
-            _time,
-            services.GetRequiredService<ILogger<AlertDeliveryService>>());
-        await service.StartAsync(CancellationToken.None);
-        return new Worker(service, services);
-    }
-
-    private sealed class Worker(AlertDeliveryService service, ServiceProvider services) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await service.StopAsync(CancellationToken.None);
-            service.Dispose();
-            await services.DisposeAsync();
-        }
-    }
+    private Task<DeliveryWorker> StartWorkerAsync(int budget) =>
+        DeliveryWorker.StartAsync(_outbox, _time, _slack, _logs, o => o.ChannelBudgetPerMinute = budget);
 }

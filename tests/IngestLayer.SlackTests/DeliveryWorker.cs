@@ -1,0 +1,38 @@
+using IngestLayer.Slack;
+using IngestLayer.Storage;
+using IngestLayer.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IngestLayer.SlackTests;
+
+/// <summary>
+/// An alert delivery worker built by hand over a given outbox and clock, so the clock can be fake while the
+/// HTTP retries keep real time; started on creation, stopped and disposed with its services.
+/// </summary>
+internal sealed class DeliveryWorker(AlertDeliveryService service, ServiceProvider services) : IAsyncDisposable
+{
+    public static async Task<DeliveryWorker> StartAsync(
+        IAlertOutbox outbox, TimeProvider time, FakeSlack slack, LogCapture logs, Action<SlackOptions>? options = null)
+    {
+        var services = TestServices.Build(slack.BaseUrl, slack.BotToken, logs, s => s.Configure<SlackOptions>(o => options?.Invoke(o)));
+        var service = new AlertDeliveryService(
+            outbox,
+            services.GetRequiredService<SlackClient>(),
+            services.GetRequiredService<AlertMessageRenderer>(),
+            services.GetRequiredService<AlertDigestRenderer>(),
+            services.GetRequiredService<IOptionsMonitor<SlackOptions>>(),
+            time,
+            services.GetRequiredService<ILogger<AlertDeliveryService>>());
+        await service.StartAsync(CancellationToken.None);
+        return new DeliveryWorker(service, services);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await service.StopAsync(CancellationToken.None);
+        service.Dispose();
+        await services.DisposeAsync();
+    }
+}
