@@ -178,35 +178,26 @@ public sealed class EventRouter(IGrainFactory grains)
         await Parallel.ForEachAsync(grains, new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentPersists }, (grain, _) => new ValueTask(grain.PersistAsync()));
     }
 
-    private IUserGrain User(string workspace, string user)
+    private IUserGrain User(string workspace, string user) =>
+        Cached(_users, workspace, user, static (g, key) => g.GetGrain<IUserGrain>(GrainKeys.User(key.Item1, key.Item2)));
+
+    private IAccountGrain Account(string workspace, string account) =>
+        Cached(_accounts, workspace, account, static (g, key) => g.GetGrain<IAccountGrain>(GrainKeys.Account(key.Item1, key.Item2)));
+
+    private T Cached<T>(ConcurrentDictionary<(string, string), T> cache, string workspace, string id, Func<IGrainFactory, (string, string), T> resolve)
     {
-        if (_users.TryGetValue((workspace, user), out var cached))
+        if (cache.TryGetValue((workspace, id), out var cached))
         {
             return cached;
         }
 
         // Only on a miss: a concurrent dictionary's Count takes every one of its locks.
-        if (_users.Count > MaxCachedReferences)
+        if (cache.Count > MaxCachedReferences)
         {
-            _users.Clear();
+            cache.Clear();
         }
 
-        return _users.GetOrAdd((workspace, user), static (k, g) => g.GetGrain<IUserGrain>(GrainKeys.User(k.Item1, k.Item2)), grains);
-    }
-
-    private IAccountGrain Account(string workspace, string account)
-    {
-        if (_accounts.TryGetValue((workspace, account), out var cached))
-        {
-            return cached;
-        }
-
-        if (_accounts.Count > MaxCachedReferences)
-        {
-            _accounts.Clear();
-        }
-
-        return _accounts.GetOrAdd((workspace, account), static (k, g) => g.GetGrain<IAccountGrain>(GrainKeys.Account(k.Item1, k.Item2)), grains);
+        return cache.GetOrAdd((workspace, id), static (key, arg) => arg.resolve(arg.grains, key), (grains, resolve));
     }
 
     private sealed class AccountRound

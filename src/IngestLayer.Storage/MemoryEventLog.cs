@@ -36,18 +36,23 @@ public sealed class MemoryEventLog : IEventLog
         }
 
         // The common request repeats nothing: then the caller's list is the answer, and nothing is copied.
-        IReadOnlyList<IngestEvent> stored = events;
+        List<IngestEvent>? copy = null;
+        IReadOnlyList<IngestEvent> stored;
         lock (_gate)
         {
             for (var i = 0; i < keys.Length; i++)
             {
                 if (!_window.Add(keys[i]))
                 {
-                    stored = Stored(events, keys, i);
-                    break;
+                    copy ??= [.. events.Take(i)];
+                }
+                else
+                {
+                    copy?.Add(events[i]);
                 }
             }
 
+            stored = copy ?? events;
             if (stored.Count > 0)
             {
                 _observer?.OnStored(stored);
@@ -55,26 +60,6 @@ public sealed class MemoryEventLog : IEventLog
         }
 
         return ValueTask.FromResult<IReadOnlyList<IngestEvent>>(stored);
-    }
-
-    /// <summary>The events before <paramref name="firstDuplicate"/>, then those after it that are new.</summary>
-    private List<IngestEvent> Stored(IReadOnlyList<IngestEvent> events, ulong[] keys, int firstDuplicate)
-    {
-        var stored = new List<IngestEvent>(events.Count - 1);
-        for (var i = 0; i < firstDuplicate; i++)
-        {
-            stored.Add(events[i]);
-        }
-
-        for (var i = firstDuplicate + 1; i < keys.Length; i++)
-        {
-            if (_window.Add(keys[i]))
-            {
-                stored.Add(events[i]);
-            }
-        }
-
-        return stored;
     }
 
     public IAsyncEnumerable<IngestEvent> ReadAsync(long afterPosition, string? ingestedBy, int max, CancellationToken cancellationToken) =>

@@ -7,7 +7,7 @@ namespace IngestLayer.Gateway.Parsing;
 
 /// <summary>
 /// A fixed-size, lock-free cache of short strings keyed by their UTF-8 bytes, so a JSON string value seen
-/// before (an event name, a feature key, a user or account id) is not allocated again. A slot holds the
+/// before (an event name, a feature key, a plan, an account id) is not allocated again. A slot holds the
 /// last string that hashed to it, beside its 64-bit hash: a lookup reads one slot and, when the hashes
 /// agree, compares the string itself, so a hit costs two memory reads (a slot pointing at a record of the
 /// bytes and the string cost three, and this runs several times per event). Two writers racing on a slot
