@@ -74,6 +74,9 @@ public sealed class ActiveUserTracker
 
     public ActiveUserCounts Counts(DateTimeOffset now) => new(Count(now, 1), Count(now, 7), Count(now, 28));
 
+    /// <summary>Active users in the last 7 days and in the 7 days before them (seat growth, engagement, health).</summary>
+    public (long Current, long Previous) WeekOverWeek(DateTimeOffset now) => (Count(now, 7), Count(now, 7, daysAgo: 7));
+
     /// <summary>Forgets users not active in the tracked span, keeping memory proportional to recent users.</summary>
     public void Prune(DateTimeOffset now)
     {

@@ -23,7 +23,7 @@ public static class HealthScore
         var features = state.Features.Counters.Count(c => c.Days(now, 28) > 0);
         var breadth = Math.Min(ComponentMax, features * 5);
 
-        var (users, usersBefore) = (state.ActiveUsers.Count(now, 7), state.ActiveUsers.Count(now, 7, daysAgo: 7));
+        var (users, usersBefore) = state.ActiveUsers.WeekOverWeek(now);
         long events = 0, eventsBefore = 0;
         foreach (var counter in state.Events.Counters)
         {

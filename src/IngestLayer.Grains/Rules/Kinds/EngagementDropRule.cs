@@ -48,7 +48,7 @@ public sealed class EngagementDropRule(RuleDefinition definition) : CompiledRule
     {
         if (_byUsers)
         {
-            return (state.ActiveUsers.Count(now, 7), state.ActiveUsers.Count(now, 7, daysAgo: 7));
+            return state.ActiveUsers.WeekOverWeek(now);
         }
 
         var counter = RuleText.Counter(state, _event, _feature);

@@ -27,7 +27,7 @@ public sealed class SeatGrowthRule(RuleDefinition definition) : CompiledRule(def
             return Invited(state, now) >= _minCount;
         }
 
-        var (current, previous) = WeekOverWeek(state, now);
+        var (current, previous) = state.ActiveUsers.WeekOverWeek(now);
         return previous >= _minBaseline && current > previous && current >= previous * (1 + (_percent / 100));
     }
 
@@ -42,7 +42,7 @@ public sealed class SeatGrowthRule(RuleDefinition definition) : CompiledRule(def
                 [new("Invites (7d)", RuleText.Number(invited)), new("Members", RuleText.Number(state.Members.Count)), new("Rule", $"at least {RuleText.Number(_minCount)} in 7d"), new("Plan", state.Plan ?? "unknown")]);
         }
 
-        var (current, previous) = WeekOverWeek(state, now);
+        var (current, previous) = state.ActiveUsers.WeekOverWeek(now);
         var up = (current - previous) * 100.0 / previous;
         return new AlertBody(SignalNames.Expansion, "Expansion: seat growth", ActiveUsers,
             $"{display} had {RuleText.Times(current, "active user")} in the last 7 days, up {RuleText.Number(up)}% from {previous} the week before.",
@@ -50,7 +50,4 @@ public sealed class SeatGrowthRule(RuleDefinition definition) : CompiledRule(def
     }
 
     private long Invited(AccountState state, DateTimeOffset now) => state.Events.Get(_event)?.Days(now, 7) ?? 0;
-
-    private static (long Current, long Previous) WeekOverWeek(AccountState state, DateTimeOffset now) =>
-        (state.ActiveUsers.Count(now, 7), state.ActiveUsers.Count(now, 7, daysAgo: 7));
 }
