@@ -31,8 +31,8 @@ public class BacktestTests(ClusterFixture fixture)
     {
         var ws = "ws_" + Guid.NewGuid().ToString("N")[..10];
         var rules = fixture.Grains.GetGrain<IWorkspaceRulesGrain>(GrainKeys.Rules(ws));
-        await rules.SaveAsync(Reports("reports"), RuleWriteMode.Create, null);
-        await rules.SaveAsync(Quiet("quiet"), RuleWriteMode.Create, null);
+        await rules.SaveAsync(Reports("reports"), WriteMode.Create, null);
+        await rules.SaveAsync(Quiet("quiet"), WriteMode.Create, null);
         var schedule = TimeSpan.FromHours(1); // RulesOptions' default ScheduleInterval, which the live ticks below follow
         var start = fixture.Time.GetUtcNow();
 

@@ -47,7 +47,7 @@ public sealed class DurableRuleReminderTests(DurableFlushCluster fixture) : ICla
     public async Task an_account_of_a_workspace_with_a_time_based_rule_registers_one_reminder()
     {
         var (ws, other) = (NewWorkspace(), NewWorkspace());
-        await Rules(ws).SaveAsync(Quiet, RuleWriteMode.Create, null);
+        await Rules(ws).SaveAsync(Quiet, WriteMode.Create, null);
         var account = Account(ws, "acme");
         var plain = Account(other, "acme");
 
@@ -65,7 +65,7 @@ public sealed class DurableRuleReminderTests(DurableFlushCluster fixture) : ICla
         var ws = NewWorkspace();
         var account = Account(ws, "acme");
         await account.ApplyAsync(OldActivity(ws, "acme")); // before the rule exists: nothing fires
-        await Rules(ws).SaveAsync(Quiet, RuleWriteMode.Create, null);
+        await Rules(ws).SaveAsync(Quiet, WriteMode.Create, null);
         await fixture.Cluster.DeactivateAsync(account);
         await fixture.Cluster.WaitForDeactivationAsync(account);
 
@@ -81,7 +81,7 @@ public sealed class DurableRuleReminderTests(DurableFlushCluster fixture) : ICla
     public async Task a_reminder_for_a_workspace_without_time_based_rules_any_more_is_removed()
     {
         var ws = NewWorkspace();
-        await Rules(ws).SaveAsync(Quiet, RuleWriteMode.Create, null);
+        await Rules(ws).SaveAsync(Quiet, WriteMode.Create, null);
         var account = Account(ws, "acme");
         await account.ApplyAsync(OldActivity(ws, "acme"));
         Assert.Equal(["rules"], await RemindersAsync(account));

@@ -49,10 +49,10 @@ public class RulesGrainTests(ClusterFixture fixture)
         var (ws, acme) = (NewWorkspace(), GrainTestEvents.NewId("acme"));
         await Account(ws, acme).ApplyAsync(new EventBatch(Events(ws, acme, 2)));
 
-        var saved = await Rules(ws).SaveAsync(Threshold(), RuleWriteMode.Create, expectedVersion: null);
+        var saved = await Rules(ws).SaveAsync(Threshold(), WriteMode.Create, expectedVersion: null);
         await Account(ws, acme).ApplyAsync(new EventBatch(Events(ws, acme, 1)));
 
-        Assert.Equal((RuleSaveOutcome.Saved, 1), (saved.Outcome, saved.Rule!.Version));
+        Assert.Equal((SaveOutcome.Saved, 1), (saved.Outcome, saved.Document!.Version));
         var set = await Rules(ws).GetAsync();
         Assert.False(set.IsDefault);
         Assert.Equal(["many-reports", SignalNames.PaidFeatureOnFreePlan, SignalNames.PaymentFailed], set.Rules.Select(r => r.Id));
@@ -69,16 +69,16 @@ public class RulesGrainTests(ClusterFixture fixture)
     public async Task a_disabled_rule_stops_firing_and_a_deleted_one_is_gone()
     {
         var (ws, acme, globex) = (NewWorkspace(), GrainTestEvents.NewId("acme"), GrainTestEvents.NewId("globex"));
-        await Rules(ws).SaveAsync(Threshold(), RuleWriteMode.Create, null);
+        await Rules(ws).SaveAsync(Threshold(), WriteMode.Create, null);
 
-        var disabled = await Rules(ws).SaveAsync(Threshold(enabled: false), RuleWriteMode.Replace, expectedVersion: 1);
+        var disabled = await Rules(ws).SaveAsync(Threshold(enabled: false), WriteMode.Replace, expectedVersion: 1);
         await Account(ws, acme).ApplyAsync(new EventBatch(Events(ws, acme, 5)));
 
-        Assert.Equal((RuleSaveOutcome.Saved, 2), (disabled.Outcome, disabled.Rule!.Version));
+        Assert.Equal((SaveOutcome.Saved, 2), (disabled.Outcome, disabled.Document!.Version));
         Assert.Empty(await AlertsAsync(ws, acme));
 
-        Assert.Equal(RuleSaveOutcome.Saved, (await Rules(ws).DeleteAsync("many-reports")).Outcome);
-        Assert.Equal(RuleSaveOutcome.NotFound, (await Rules(ws).DeleteAsync("many-reports")).Outcome);
+        Assert.Equal(SaveOutcome.Saved, (await Rules(ws).DeleteAsync("many-reports")).Outcome);
+        Assert.Equal(SaveOutcome.NotFound, (await Rules(ws).DeleteAsync("many-reports")).Outcome);
         await Account(ws, globex).ApplyAsync(new EventBatch(Events(ws, globex, 5)));
         Assert.Empty(await AlertsAsync(ws, globex));
         Assert.DoesNotContain((await Rules(ws).GetAsync()).Rules, r => r.Id == "many-reports");
@@ -88,12 +88,12 @@ public class RulesGrainTests(ClusterFixture fixture)
     public async Task a_stale_expected_version_is_refused()
     {
         var ws = NewWorkspace();
-        await Rules(ws).SaveAsync(Threshold(), RuleWriteMode.Create, null);
-        await Rules(ws).SaveAsync(Threshold(), RuleWriteMode.Replace, null);
+        await Rules(ws).SaveAsync(Threshold(), WriteMode.Create, null);
+        await Rules(ws).SaveAsync(Threshold(), WriteMode.Replace, null);
 
-        var stale = await Rules(ws).SaveAsync(Threshold(enabled: false), RuleWriteMode.Replace, expectedVersion: 1);
+        var stale = await Rules(ws).SaveAsync(Threshold(enabled: false), WriteMode.Replace, expectedVersion: 1);
 
-        Assert.Equal((RuleSaveOutcome.VersionMismatch, 2), (stale.Outcome, stale.Rule!.Version));
+        Assert.Equal((SaveOutcome.VersionMismatch, 2), (stale.Outcome, stale.Document!.Version));
         Assert.True(Assert.Single((await Rules(ws).GetAsync()).Rules, r => r.Id == "many-reports").Enabled);
     }
 
@@ -104,9 +104,9 @@ public class RulesGrainTests(ClusterFixture fixture)
         var payment = (await Rules(ws).GetAsync()).Rules.Single(r => r.Id == SignalNames.PaymentFailed);
 
         // The caller read version 0 (the default set is not stored yet): that is the version it changes.
-        var saved = await Rules(ws).SaveAsync(payment with { Cooldown = TimeSpan.FromDays(3) }, RuleWriteMode.Replace, expectedVersion: 0);
+        var saved = await Rules(ws).SaveAsync(payment with { Cooldown = TimeSpan.FromDays(3) }, WriteMode.Replace, expectedVersion: 0);
 
-        Assert.Equal((RuleSaveOutcome.Saved, 2), (saved.Outcome, saved.Rule!.Version));
+        Assert.Equal((SaveOutcome.Saved, 2), (saved.Outcome, saved.Document!.Version));
         var stored = await fixture.RuleStore.ListAsync(ws, CancellationToken.None);
         Assert.Equal([(SignalNames.PaidFeatureOnFreePlan, 1), (SignalNames.PaymentFailed, 2)], stored!.Select(r => (r.Id, r.Version)));
     }
@@ -117,7 +117,7 @@ public class RulesGrainTests(ClusterFixture fixture)
         var (ws, acme) = (NewWorkspace(), GrainTestEvents.NewId("acme"));
         await Rules(ws).SaveAsync(
             new RuleDefinition { Id = "quiet", Kind = RuleKinds.Inactivity, Parameters = new RuleParameters { Days = 3 }, Severity = RuleSeverities.Warning },
-            RuleWriteMode.Create,
+            WriteMode.Create,
             null);
         await Account(ws, acme).ApplyAsync(new EventBatch(Events(ws, acme, 1, "dashboard viewed")));
         await Account(ws, acme).EvaluateScheduledAsync();

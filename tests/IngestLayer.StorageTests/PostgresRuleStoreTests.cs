@@ -24,8 +24,8 @@ public sealed class PostgresRuleStoreTests(MigratedDatabase database) : RuleStor
     public async Task every_version_is_a_config_documents_row_and_a_deletion_keeps_the_history()
     {
         var ws = TestEvents.NewWorkspace();
-        await Store.SaveAsync(ws, Spike(), RuleWriteMode.Create, null, T0, CancellationToken.None);
-        await Store.SaveAsync(ws, Spike(factor: 4), RuleWriteMode.Replace, null, T0, CancellationToken.None);
+        await Store.SaveAsync(ws, Spike(), WriteMode.Create, null, T0, CancellationToken.None);
+        await Store.SaveAsync(ws, Spike(factor: 4), WriteMode.Replace, null, T0, CancellationToken.None);
         await Store.DeleteAsync(ws, "spike", T0, CancellationToken.None);
 
         Assert.Equal(["1 false 3", "2 false 4", "3 true 4"], await Sql.StringsAsync(database.ConnectionString,
@@ -37,14 +37,14 @@ public sealed class PostgresRuleStoreTests(MigratedDatabase database) : RuleStor
     public async Task two_stores_replacing_the_same_version_at_once_let_exactly_one_win()
     {
         var ws = TestEvents.NewWorkspace();
-        await Store.SaveAsync(ws, Spike(), RuleWriteMode.Create, null, T0, CancellationToken.None);
+        await Store.SaveAsync(ws, Spike(), WriteMode.Create, null, T0, CancellationToken.None);
         await using var other = database.CreateDataSource();
 
         var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(i =>
-            (i % 2 == 0 ? Store : new PostgresRuleStore(other)).SaveAsync(ws, Spike(factor: 10 + i), RuleWriteMode.Replace, 1, T0, CancellationToken.None).AsTask()));
+            (i % 2 == 0 ? Store : new PostgresRuleStore(other)).SaveAsync(ws, Spike(factor: 10 + i), WriteMode.Replace, 1, T0, CancellationToken.None).AsTask()));
 
-        Assert.Single(results, r => r.Outcome == RuleSaveOutcome.Saved);
-        Assert.All(results.Where(r => r.Outcome != RuleSaveOutcome.Saved), r => Assert.Equal(RuleSaveOutcome.VersionMismatch, r.Outcome));
+        Assert.Single(results, r => r.Outcome == SaveOutcome.Saved);
+        Assert.All(results.Where(r => r.Outcome != SaveOutcome.Saved), r => Assert.Equal(SaveOutcome.VersionMismatch, r.Outcome));
         Assert.Equal(2, Assert.Single((await Store.ListAsync(ws, CancellationToken.None))!).Version);
     }
 
@@ -52,7 +52,7 @@ public sealed class PostgresRuleStoreTests(MigratedDatabase database) : RuleStor
     public async Task rules_outlive_the_store_instance()
     {
         var ws = TestEvents.NewWorkspace();
-        await Store.SaveAsync(ws, Spike(), RuleWriteMode.Create, null, T0, CancellationToken.None);
+        await Store.SaveAsync(ws, Spike(), WriteMode.Create, null, T0, CancellationToken.None);
 
         await using var restarted = database.CreateDataSource();
         Assert.Equal(Spike() with { Version = 1, UpdatedAt = T0 }, Assert.Single((await new PostgresRuleStore(restarted).ListAsync(ws, CancellationToken.None))!));

@@ -38,10 +38,10 @@ public abstract class RuleStoreContract
             Parameters = new RuleParameters { Features = ["csv.export", "sso"], Plans = ["free"], MinCount = 2, WindowHours = 12 },
         };
 
-        var created = await Store.SaveAsync(ws, Spike(), RuleWriteMode.Create, null, T0, CancellationToken.None);
-        await Store.SaveAsync(ws, paid, RuleWriteMode.Create, null, T0, CancellationToken.None);
+        var created = await Store.SaveAsync(ws, Spike(), WriteMode.Create, null, T0, CancellationToken.None);
+        await Store.SaveAsync(ws, paid, WriteMode.Create, null, T0, CancellationToken.None);
 
-        Assert.Equal(new RuleSaveResult(RuleSaveOutcome.Saved, Spike() with { Version = 1, UpdatedAt = T0 }), created);
+        Assert.Equal(new SaveResult<RuleDefinition>(SaveOutcome.Saved, Spike() with { Version = 1, UpdatedAt = T0 }), created);
         var listed = (await Store.ListAsync(ws, CancellationToken.None))!;
         Assert.Equal(["paid", "spike"], listed.Select(r => r.Id));
         Assert.Equal(Spike() with { Version = 1, UpdatedAt = T0 }, listed[1]);
@@ -55,27 +55,27 @@ public abstract class RuleStoreContract
     public async Task creating_a_rule_that_exists_is_refused_with_the_existing_rule()
     {
         var ws = TestEvents.NewWorkspace();
-        await Store.SaveAsync(ws, Spike(), RuleWriteMode.Create, null, T0, CancellationToken.None);
+        await Store.SaveAsync(ws, Spike(), WriteMode.Create, null, T0, CancellationToken.None);
 
-        var again = await Store.SaveAsync(ws, Spike(factor: 5), RuleWriteMode.Create, null, T0.AddMinutes(1), CancellationToken.None);
+        var again = await Store.SaveAsync(ws, Spike(factor: 5), WriteMode.Create, null, T0.AddMinutes(1), CancellationToken.None);
 
-        Assert.Equal(RuleSaveOutcome.AlreadyExists, again.Outcome);
-        Assert.Equal((1, 3.0), (again.Rule!.Version, again.Rule.Parameters.Factor!.Value));
+        Assert.Equal(SaveOutcome.AlreadyExists, again.Outcome);
+        Assert.Equal((1, 3.0), (again.Document!.Version, again.Document.Parameters.Factor!.Value));
     }
 
     [Fact]
     public async Task every_replace_bumps_the_version_and_an_expected_version_guards_it()
     {
         var ws = TestEvents.NewWorkspace();
-        await Store.SaveAsync(ws, Spike(), RuleWriteMode.Create, null, T0, CancellationToken.None);
+        await Store.SaveAsync(ws, Spike(), WriteMode.Create, null, T0, CancellationToken.None);
 
-        var second = await Store.SaveAsync(ws, Spike(factor: 4), RuleWriteMode.Replace, null, T0.AddMinutes(1), CancellationToken.None);
-        var third = await Store.SaveAsync(ws, Spike(factor: 5), RuleWriteMode.Replace, 2, T0.AddMinutes(2), CancellationToken.None);
-        var stale = await Store.SaveAsync(ws, Spike(factor: 6), RuleWriteMode.Replace, 2, T0.AddMinutes(3), CancellationToken.None);
+        var second = await Store.SaveAsync(ws, Spike(factor: 4), WriteMode.Replace, null, T0.AddMinutes(1), CancellationToken.None);
+        var third = await Store.SaveAsync(ws, Spike(factor: 5), WriteMode.Replace, 2, T0.AddMinutes(2), CancellationToken.None);
+        var stale = await Store.SaveAsync(ws, Spike(factor: 6), WriteMode.Replace, 2, T0.AddMinutes(3), CancellationToken.None);
 
-        Assert.Equal((RuleSaveOutcome.Saved, 2), (second.Outcome, second.Rule!.Version));
-        Assert.Equal((RuleSaveOutcome.Saved, 3, T0.AddMinutes(2)), (third.Outcome, third.Rule!.Version, third.Rule.UpdatedAt!.Value));
-        Assert.Equal((RuleSaveOutcome.VersionMismatch, 3), (stale.Outcome, stale.Rule!.Version));
+        Assert.Equal((SaveOutcome.Saved, 2), (second.Outcome, second.Document!.Version));
+        Assert.Equal((SaveOutcome.Saved, 3, T0.AddMinutes(2)), (third.Outcome, third.Document!.Version, third.Document.UpdatedAt!.Value));
+        Assert.Equal((SaveOutcome.VersionMismatch, 3), (stale.Outcome, stale.Document!.Version));
         var current = Assert.Single((await Store.ListAsync(ws, CancellationToken.None))!);
         Assert.Equal((3, 5.0), (current.Version, current.Parameters.Factor!.Value));
     }
@@ -85,8 +85,8 @@ public abstract class RuleStoreContract
     {
         var ws = TestEvents.NewWorkspace();
 
-        Assert.Equal(new RuleSaveResult(RuleSaveOutcome.NotFound, null), await Store.SaveAsync(ws, Spike(), RuleWriteMode.Replace, null, T0, CancellationToken.None));
-        Assert.Equal(new RuleSaveResult(RuleSaveOutcome.NotFound, null), await Store.DeleteAsync(ws, "spike", T0, CancellationToken.None));
+        Assert.Equal(new SaveResult<RuleDefinition>(SaveOutcome.NotFound, null), await Store.SaveAsync(ws, Spike(), WriteMode.Replace, null, T0, CancellationToken.None));
+        Assert.Equal(new SaveResult<RuleDefinition>(SaveOutcome.NotFound, null), await Store.DeleteAsync(ws, "spike", T0, CancellationToken.None));
         Assert.Null(await Store.ListAsync(ws, CancellationToken.None));
     }
 
@@ -94,26 +94,26 @@ public abstract class RuleStoreContract
     public async Task a_deleted_rule_leaves_the_list_and_a_recreated_one_continues_its_numbering()
     {
         var ws = TestEvents.NewWorkspace();
-        await Store.SaveAsync(ws, Spike(), RuleWriteMode.Create, null, T0, CancellationToken.None);
+        await Store.SaveAsync(ws, Spike(), WriteMode.Create, null, T0, CancellationToken.None);
 
         var deleted = await Store.DeleteAsync(ws, "spike", T0.AddMinutes(1), CancellationToken.None);
 
-        Assert.Equal((RuleSaveOutcome.Saved, 2), (deleted.Outcome, deleted.Rule!.Version));
+        Assert.Equal((SaveOutcome.Saved, 2), (deleted.Outcome, deleted.Document!.Version));
         Assert.Empty((await Store.ListAsync(ws, CancellationToken.None))!); // empty, not null: the workspace has rules of its own (none)
-        Assert.Equal(RuleSaveOutcome.NotFound, (await Store.DeleteAsync(ws, "spike", T0, CancellationToken.None)).Outcome);
-        Assert.Equal(RuleSaveOutcome.NotFound, (await Store.SaveAsync(ws, Spike(), RuleWriteMode.Replace, null, T0, CancellationToken.None)).Outcome);
+        Assert.Equal(SaveOutcome.NotFound, (await Store.DeleteAsync(ws, "spike", T0, CancellationToken.None)).Outcome);
+        Assert.Equal(SaveOutcome.NotFound, (await Store.SaveAsync(ws, Spike(), WriteMode.Replace, null, T0, CancellationToken.None)).Outcome);
 
-        var recreated = await Store.SaveAsync(ws, Spike(), RuleWriteMode.Create, null, T0.AddMinutes(2), CancellationToken.None);
-        Assert.Equal((RuleSaveOutcome.Saved, 3), (recreated.Outcome, recreated.Rule!.Version));
+        var recreated = await Store.SaveAsync(ws, Spike(), WriteMode.Create, null, T0.AddMinutes(2), CancellationToken.None);
+        Assert.Equal((SaveOutcome.Saved, 3), (recreated.Outcome, recreated.Document!.Version));
     }
 
     [Fact]
     public async Task workspaces_do_not_share_rules()
     {
         var (ws, other) = (TestEvents.NewWorkspace(), TestEvents.NewWorkspace());
-        await Store.SaveAsync(ws, Spike(), RuleWriteMode.Create, null, T0, CancellationToken.None);
+        await Store.SaveAsync(ws, Spike(), WriteMode.Create, null, T0, CancellationToken.None);
 
         Assert.Null(await Store.ListAsync(other, CancellationToken.None));
-        Assert.Equal(RuleSaveOutcome.Saved, (await Store.SaveAsync(other, Spike(), RuleWriteMode.Create, null, T0, CancellationToken.None)).Outcome);
+        Assert.Equal(SaveOutcome.Saved, (await Store.SaveAsync(other, Spike(), WriteMode.Create, null, T0, CancellationToken.None)).Outcome);
     }
 }

@@ -11,8 +11,8 @@ public interface IWorkspaceRulesGrain : IGrainWithStringKey
     Task<RuleSet> GetAsync();
 
     /// <summary>Stores a new version of <paramref name="rule"/> (its <see cref="RuleDefinition.Version"/> is ignored).</summary>
-    Task<RuleSaveResult> SaveAsync(RuleDefinition rule, RuleWriteMode mode, int? expectedVersion);
+    Task<SaveResult<RuleDefinition>> SaveAsync(RuleDefinition rule, WriteMode mode, int? expectedVersion);
 
     /// <summary>Deletes the rule (a new, deleted version: history stays); NotFound if there is none.</summary>
-    Task<RuleSaveResult> DeleteAsync(string ruleId);
+    Task<SaveResult<RuleDefinition>> DeleteAsync(string ruleId);
 }

@@ -8,7 +8,7 @@ namespace IngestLayer.Contracts;
 /// alerts go. Stored as a JSON document per version; every change is a new <see cref="Version"/>.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("IngestLayer.RuleDefinition")]
-public sealed record RuleDefinition
+public sealed record RuleDefinition : IVersionedDocument<RuleDefinition>
 {
     /// <summary>Unique in the workspace; names the rule's alerts and its latch on every account.</summary>
     [Id(0)] public string Id { get; init; } = "";
@@ -25,6 +25,8 @@ public sealed record RuleDefinition
     /// <summary>1 when created, one more on every change; 0 for a rule of the default set never stored.</summary>
     [Id(7)] public int Version { get; init; }
     [Id(8)] public DateTimeOffset? UpdatedAt { get; init; }
+
+    public RuleDefinition Stamp(string id, int version, DateTimeOffset? updatedAt) => this with { Id = id, Version = version, UpdatedAt = updatedAt };
 }
 
 /// <summary>

@@ -68,10 +68,10 @@ public static class RulesApi
             return Problems.InvalidRule(validated.Errors);
         }
 
-        var result = await RulesOf(grains, workspace).SaveAsync(rule, RuleWriteMode.Create, expectedVersion: null);
-        return result.Outcome == RuleSaveOutcome.Saved
-            ? TypedResults.Created($"/ops/rules/{Uri.EscapeDataString(rule.Id)}?workspace={workspace}", RuleDocument.From(result.Rule!))
-            : Problems.Conflict("Rule exists", $"Workspace '{workspace}' already has a rule '{rule.Id}' (version {result.Rule?.Version}); change it with PUT /ops/rules/{rule.Id}.");
+        var result = await RulesOf(grains, workspace).SaveAsync(rule, WriteMode.Create, expectedVersion: null);
+        return result.Outcome == SaveOutcome.Saved
+            ? TypedResults.Created($"/ops/rules/{Uri.EscapeDataString(rule.Id)}?workspace={workspace}", RuleDocument.From(result.Document!))
+            : Problems.Conflict("Rule exists", $"Workspace '{workspace}' already has a rule '{rule.Id}' (version {result.Document?.Version}); change it with PUT /ops/rules/{rule.Id}.");
     }
 
     private static async Task<Results<Ok<RuleDocument>, ProblemHttpResult>> ReplaceAsync(
@@ -94,13 +94,13 @@ public static class RulesApi
             return Problems.InvalidRule(validated.Errors);
         }
 
-        var result = await RulesOf(grains, workspace).SaveAsync(rule, RuleWriteMode.Replace, validated.ExpectedVersion);
+        var result = await RulesOf(grains, workspace).SaveAsync(rule, WriteMode.Replace, validated.ExpectedVersion);
         return result.Outcome switch
         {
-            RuleSaveOutcome.Saved => TypedResults.Ok(RuleDocument.From(result.Rule!)),
-            RuleSaveOutcome.NotFound => NoSuchRule(ruleId, workspace),
+            SaveOutcome.Saved => TypedResults.Ok(RuleDocument.From(result.Document!)),
+            SaveOutcome.NotFound => NoSuchRule(ruleId, workspace),
             _ => Problems.Conflict("Version mismatch",
-                $"Rule '{ruleId}' is at version {result.Rule?.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "newer than expected"}, not {validated.ExpectedVersion}: it changed meanwhile. Read it again and apply the change to that version."),
+                $"Rule '{ruleId}' is at version {result.Document?.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "newer than expected"}, not {validated.ExpectedVersion}: it changed meanwhile. Read it again and apply the change to that version."),
         };
     }
 
@@ -112,7 +112,7 @@ public static class RulesApi
         }
 
         var result = await RulesOf(grains, workspace).DeleteAsync(ruleId);
-        return result.Outcome == RuleSaveOutcome.Saved ? TypedResults.NoContent() : NoSuchRule(ruleId, workspace);
+        return result.Outcome == SaveOutcome.Saved ? TypedResults.NoContent() : NoSuchRule(ruleId, workspace);
     }
 
     /// <summary>A backtest's answer: the range and rule it ran, and what it would have fired.</summary>

@@ -28,7 +28,7 @@ public sealed class WorkspaceRulesGrain(
 
     public async Task<RuleSet> GetAsync() => _current ??= await LoadAsync();
 
-    public async Task<RuleSaveResult> SaveAsync(RuleDefinition rule, RuleWriteMode mode, int? expectedVersion)
+    public async Task<SaveResult<RuleDefinition>> SaveAsync(RuleDefinition rule, WriteMode mode, int? expectedVersion)
     {
         if (await SeedIfDefaultAsync() && expectedVersion == 0)
         {
@@ -41,7 +41,7 @@ public sealed class WorkspaceRulesGrain(
         return result;
     }
 
-    public async Task<RuleSaveResult> DeleteAsync(string ruleId)
+    public async Task<SaveResult<RuleDefinition>> DeleteAsync(string ruleId)
     {
         await SeedIfDefaultAsync();
         var result = await store.DeleteAsync(_workspace, ruleId, time.GetUtcNow(), CancellationToken.None);
@@ -66,7 +66,7 @@ public sealed class WorkspaceRulesGrain(
 
         foreach (var rule in current.Rules)
         {
-            await store.SaveAsync(_workspace, rule, RuleWriteMode.Create, null, time.GetUtcNow(), CancellationToken.None);
+            await store.SaveAsync(_workspace, rule, WriteMode.Create, null, time.GetUtcNow(), CancellationToken.None);
         }
 
         return true;
