@@ -33,6 +33,29 @@ public sealed record Alert
     [Id(15)] public string? Rule { get; init; }
     /// <summary>Set when the account (or this rule on it) was snoozed: the alert is recorded, not sent.</summary>
     [Id(16)] public DateTimeOffset? SnoozedUntil { get; init; }
+
+    // A pipeline's deliveries travel through the outbox as alerts too (same retries, rate limits, statuses, ops
+    // API); for them Signal is "pipeline", Rule the pipeline id, and the fields below say what to send where.
+
+    /// <summary>Who delivers it: <see cref="PipelineDestinationTypes.Slack"/> (every rule alert) or <see cref="PipelineDestinationTypes.Webhook"/>.</summary>
+    [Id(17)] public string Destination { get; init; } = PipelineDestinationTypes.Slack;
+    /// <summary>A pipeline's destination id within the pipeline (its webhook secret is looked up by it at send time).</summary>
+    [Id(18)] public string? DestinationId { get; init; }
+    /// <summary>A pipeline's Slack message rendered from its template (mrkdwn); null for the default rendering.</summary>
+    [Id(19)] public string? Text { get; init; }
+    /// <summary>Webhook: where the body is posted.</summary>
+    [Id(20)] public string? WebhookUrl { get; init; }
+    /// <summary>Webhook: the JSON body, already rendered.</summary>
+    [Id(21)] public string? Body { get; init; }
+    /// <summary>A pipeline's Slack throttle: messages per minute before the rest of the minute goes out as one digest.</summary>
+    [Id(22)] public int? ThrottlePerMinute { get; init; }
+}
+
+/// <summary>Values of <see cref="Alert.Signal"/> that are not rule kinds.</summary>
+public static class AlertSignals
+{
+    /// <summary>A pipeline's delivery of one event.</summary>
+    public const string Pipeline = "pipeline";
 }
 
 /// <summary>One number behind an alert ("csv.export uses, last 24h" = "3").</summary>

@@ -14,6 +14,9 @@ public interface IUserGrain : IGrainWithStringKey, ISnapshotGrain
     /// <summary>Applies pre-aggregated activity of events that named their account.</summary>
     Task ApplyActivityAsync(UserActivity activity);
 
+    /// <summary>The user's identity and traits (null for a user never seen): what a pipeline's enrich step needs, without the counters.</summary>
+    Task<UserProfile?> GetProfileAsync();
+
     /// <summary>The user's live state, or null for a user never seen.</summary>
     Task<UserSnapshot?> GetSnapshotAsync();
 }

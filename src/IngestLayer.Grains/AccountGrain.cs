@@ -1,6 +1,7 @@
 using IngestLayer.Contracts;
 using IngestLayer.Grains.Counters;
 using IngestLayer.Grains.Health;
+using IngestLayer.Grains.Pipelines;
 using IngestLayer.Grains.Rules;
 using IngestLayer.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,14 +11,16 @@ using Microsoft.Extensions.Options;
 namespace IngestLayer.Grains;
 
 /// <summary>
-/// One customer account: windowed feature and event counters, active users, profile, billing state, and
-/// the workspace's rules evaluated after every batch (<see cref="RuleRunner"/>). Non-reentrant, so each batch
-/// applies and evaluates atomically.
+/// One customer account: windowed feature and event counters, active users, profile, billing state, the
+/// workspace's rules evaluated after every batch (<see cref="RuleRunner"/>), and its pipelines run over the batch's
+/// events (<see cref="AccountPipelineRun"/>). Non-reentrant, so each batch applies and evaluates atomically.
 /// </summary>
 public sealed partial class AccountGrain(
     [PersistentState("account", GrainStorage.Name)] IPersistentState<AccountState> state,
     IAlertOutbox outbox,
     RuleCache rules,
+    PipelineCache pipelines,
+    PipelineCounters pipelineCounters,
     IOptions<RulesOptions> rulesOptions,
     [FromKeyedServices(AppClock.Key)] TimeProvider time,
     ILogger<AccountGrain> logger) : Grain, IAccountGrain, IRemindable
@@ -57,7 +60,28 @@ public sealed partial class AccountGrain(
         // Alerts first: the batch's events are applied and would be skipped if redelivered, so an alert must not
         // wait behind a reminder registration that can fail (the database away); a later batch registers it.
         await EnqueueAsync(fired);
+        await RunPipelinesAsync(batch, now);
         await ScheduleIfTimeBasedAsync(compiled);
+    }
+
+    // After the batch is applied, so enrichment sees the account as of its events (the plan an upgrade just set).
+    // Deliveries have deterministic ids, so a redelivered batch enqueues nothing twice.
+    private async Task RunPipelinesAsync(EventBatch batch, DateTimeOffset now)
+    {
+        var compiled = await pipelines.GetAsync(_workspace);
+        if (compiled.All.Length == 0)
+        {
+            return;
+        }
+
+        var run = new AccountPipelineRun(GrainFactory, _workspace, _accountId, state.State, now, pipelineCounters);
+        if (await run.RunAsync(compiled, batch.Events) is { } deliveries)
+        {
+            foreach (var delivery in deliveries)
+            {
+                await outbox.EnqueueAsync(delivery, CancellationToken.None);
+            }
+        }
     }
 
     public async Task EvaluateScheduledAsync()

@@ -51,6 +51,14 @@ public sealed class UserGrain(
 
     public Task PersistAsync() => _flusher.WriteIfDirtyAsync(state);
 
+    public Task<UserProfile?> GetProfileAsync()
+    {
+        var s = state.State;
+        return Task.FromResult(s.EventsApplied == 0
+            ? null
+            : new UserProfile(GrainKeys.Parse(this.GetPrimaryKeyString()).Id, s.Email, s.Name, new Dictionary<string, string>(s.Traits)));
+    }
+
     public Task<UserSnapshot?> GetSnapshotAsync()
     {
         var s = state.State;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using IngestLayer.Gateway;
 using IngestLayer.Grains;
+using IngestLayer.Grains.Pipelines;
 using IngestLayer.Grains.Rules;
 using IngestLayer.Grains.Signals;
 using IngestLayer.Slack;
@@ -55,6 +56,7 @@ public static class HostingExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddIngestLayerRules();
+        services.AddIngestLayerPipelines();
 
         services.AddIngestGateway();
         services.AddSlackAlerts();

@@ -34,6 +34,8 @@ internal static class StorageServices
         services.AddSingleton<IAlertOutbox, MemoryAlertOutbox>();
         services.AddSingleton<IOwnerStore, MemoryOwnerStore>();
         services.AddSingleton<IRuleStore, MemoryRuleStore>();
+        services.AddSingleton<IPipelineStore, MemoryPipelineStore>();
+        services.AddSingleton<INamedListStore, MemoryNamedListStore>();
         return services;
     }
 }

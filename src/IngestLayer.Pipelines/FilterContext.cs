@@ -43,6 +43,19 @@ public sealed class FilterContext
         _scanState = default;
     }
 
+    /// <summary>
+    /// Attaches (or, given nulls, removes) the enriched user and account, keeping what was read of the event's
+    /// properties: the pipeline runtime enriches mid-pipeline, and each pipeline starts from none.
+    /// </summary>
+    public void Enrich(FilterUser? user, FilterAccount? account)
+    {
+        User = user;
+        Account = account;
+    }
+
+    /// <summary>The top-level property <paramref name="key"/> as text (strings unescaped, other values as JSON), or null when missing.</summary>
+    public string? PropertyText(string key) => Property(key, System.Text.Encoding.UTF8.GetBytes(key)).GetText();
+
     /// <summary>The top-level property <paramref name="key"/> (its UTF-8 bytes in <paramref name="utf8Key"/>).</summary>
     internal JsonValue Property(string key, byte[] utf8Key)
     {

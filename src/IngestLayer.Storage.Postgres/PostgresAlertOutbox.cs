@@ -28,8 +28,8 @@ public sealed class PostgresAlertOutbox(NpgsqlDataSource dataSource, TimeProvide
         var now = time.GetUtcNow();
         var added = await ExecuteAsync(
             """
-            INSERT INTO alert_outbox (id, workspace, account_id, signal, channel, payload, next_attempt_at, created_at, status, rule_id, owner)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10)
+            INSERT INTO alert_outbox (id, workspace, account_id, signal, channel, payload, next_attempt_at, created_at, status, rule_id, owner, destination)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10, $11)
             ON CONFLICT (id) DO NOTHING
             """,
             [
@@ -37,7 +37,7 @@ public sealed class PostgresAlertOutbox(NpgsqlDataSource dataSource, TimeProvide
                 SqlParameters.Text(alert.Signal), SqlParameters.Text(alert.Channel),
                 SqlParameters.Jsonb(JsonSerializer.Serialize(alert, PayloadJson)), SqlParameters.Time(now),
                 SqlParameters.Text(OutboxStatuses.ToText(alert.SnoozedUntil is null ? AlertDeliveryStatus.Pending : AlertDeliveryStatus.Snoozed)),
-                SqlParameters.Text(alert.Rule ?? alert.Signal), SqlParameters.Text(alert.Owner),
+                SqlParameters.Text(alert.Rule ?? alert.Signal), SqlParameters.Text(alert.Owner), SqlParameters.Text(alert.Destination),
             ],
             "enqueue an alert",
             cancellationToken) == 1;
@@ -49,7 +49,7 @@ public sealed class PostgresAlertOutbox(NpgsqlDataSource dataSource, TimeProvide
         return added;
     }
 
-    public async ValueTask<IReadOnlyList<OutboxEntry>> ClaimDueAsync(int max, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<OutboxEntry>> ClaimDueAsync(int max, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken, string destination = PipelineDestinationTypes.Slack)
     {
         // The inner SELECT locks the rows it picks and skips rows another claimer holds; a row whose
         // claimer committed meanwhile is re-checked against the WHERE (now leased) and left out.
@@ -57,14 +57,14 @@ public sealed class PostgresAlertOutbox(NpgsqlDataSource dataSource, TimeProvide
             $"""
             UPDATE alert_outbox SET lease_until = $2
             WHERE id IN (SELECT id FROM alert_outbox
-                         WHERE status IN ('pending', 'retrying') AND next_attempt_at <= $1
+                         WHERE destination = $4 AND status IN ('pending', 'retrying') AND next_attempt_at <= $1
                                AND (lease_until IS NULL OR lease_until <= $1)
                          ORDER BY next_attempt_at
                          LIMIT $3
                          FOR UPDATE SKIP LOCKED)
             RETURNING {EntryColumns}
             """,
-            [SqlParameters.Time(now), SqlParameters.Time(now + lease), SqlParameters.Int(max)],
+            [SqlParameters.Time(now), SqlParameters.Time(now + lease), SqlParameters.Int(max), SqlParameters.Text(destination)],
             "claim due alerts",
             cancellationToken);
         // RETURNING does not keep the subquery's order: oldest due first, as they fired.

@@ -9,7 +9,7 @@ namespace IngestLayer.Storage.Postgres;
 /// <summary>
 /// Registers durable mode's database access: one <see cref="NpgsqlDataSource"/> (one pool), the migrator,
 /// and the storage seam on PostgreSQL — <see cref="IEventLog"/>, <see cref="IAlertOutbox"/> and
-/// <see cref="IOwnerStore"/> and <see cref="IRuleStore"/> — replacing any in-memory ones registered before.
+/// <see cref="IOwnerStore"/>, <see cref="IRuleStore"/>, <see cref="IPipelineStore"/> and <see cref="INamedListStore"/> — replacing any in-memory ones registered before.
 /// </summary>
 public static class PostgresServiceCollectionExtensions
 {
@@ -51,6 +51,14 @@ public static class PostgresServiceCollectionExtensions
         services.TryAddSingleton<PostgresRuleStore>();
         services.RemoveAll<IRuleStore>();
         services.AddSingleton<IRuleStore>(sp => sp.GetRequiredService<PostgresRuleStore>());
+
+        services.TryAddSingleton<PostgresPipelineStore>();
+        services.RemoveAll<IPipelineStore>();
+        services.AddSingleton<IPipelineStore>(sp => sp.GetRequiredService<PostgresPipelineStore>());
+
+        services.TryAddSingleton<PostgresNamedListStore>();
+        services.RemoveAll<INamedListStore>();
+        services.AddSingleton<INamedListStore>(sp => sp.GetRequiredService<PostgresNamedListStore>());
         return services;
     }
 }

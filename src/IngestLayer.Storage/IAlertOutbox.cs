@@ -12,10 +12,11 @@ public interface IAlertOutbox
     ValueTask<bool> EnqueueAsync(Alert alert, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Takes up to <paramref name="max"/> entries that are due at <paramref name="now"/>, leasing them
-    /// for <paramref name="lease"/> so no other worker attempts them meanwhile.
+    /// Takes up to <paramref name="max"/> entries for <paramref name="destination"/> (<c>slack</c> or <c>webhook</c>:
+    /// each has its own worker) that are due at <paramref name="now"/>, leasing them for <paramref name="lease"/> so
+    /// no other worker attempts them meanwhile.
     /// </summary>
-    ValueTask<IReadOnlyList<OutboxEntry>> ClaimDueAsync(int max, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken);
+    ValueTask<IReadOnlyList<OutboxEntry>> ClaimDueAsync(int max, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken, string destination = PipelineDestinationTypes.Slack);
 
     /// <summary>Records how an attempt ended.</summary>
     ValueTask CompleteAttemptAsync(string alertId, DeliveryOutcome outcome, CancellationToken cancellationToken);

@@ -33,7 +33,7 @@ public sealed class MemoryAlertOutbox(IOptions<EmbeddedOptions> options, TimePro
         return ValueTask.FromResult(true);
     }
 
-    public ValueTask<IReadOnlyList<OutboxEntry>> ClaimDueAsync(int max, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
+    public ValueTask<IReadOnlyList<OutboxEntry>> ClaimDueAsync(int max, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken, string destination = PipelineDestinationTypes.Slack)
     {
         var claimed = new List<OutboxEntry>();
         lock (_gate)
@@ -42,7 +42,7 @@ public sealed class MemoryAlertOutbox(IOptions<EmbeddedOptions> options, TimePro
             for (var node = _order.Last; node is not null && claimed.Count < max; node = node.Previous)
             {
                 var entry = _entries[node.Value];
-                if (entry.Status is not (AlertDeliveryStatus.Pending or AlertDeliveryStatus.Retrying) || entry.NextAttemptAt > now)
+                if (entry.Status is not (AlertDeliveryStatus.Pending or AlertDeliveryStatus.Retrying) || entry.NextAttemptAt > now || entry.Alert.Destination != destination)
                 {
                     continue;
                 }

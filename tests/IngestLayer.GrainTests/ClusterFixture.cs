@@ -1,4 +1,5 @@
 using IngestLayer.Grains;
+using IngestLayer.Grains.Pipelines;
 using IngestLayer.Grains.Rules;
 using IngestLayer.Grains.Signals;
 using IngestLayer.Storage;
@@ -40,6 +41,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             });
             silo.Services.AddSingleton<IRuleStore>(RuleStore);
             silo.Services.AddIngestLayerRules();
+            silo.Services.AddIngestLayerPipelines();
             // Both silos ask the rules grain on every batch, so a rule saved on one silo applies on the other at once.
             silo.Services.Configure<RulesOptions>(o => o.RefreshInterval = TimeSpan.Zero);
         });

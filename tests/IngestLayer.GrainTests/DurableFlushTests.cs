@@ -1,5 +1,6 @@
 using IngestLayer.Contracts;
 using IngestLayer.Grains;
+using IngestLayer.Grains.Pipelines;
 using IngestLayer.Grains.Rules;
 using IngestLayer.Grains.Signals;
 using IngestLayer.Storage;
@@ -34,6 +35,7 @@ public sealed class DurableFlushCluster : IAsyncLifetime
             silo.Services.AddSingleton<IAlertOutbox>(sp => new MemoryAlertOutbox(Options.Create(new EmbeddedOptions()), TimeProvider.System));
             silo.Services.AddOptions<SignalOptions>().Configure(o => o.ApplyDefaults());
             silo.Services.AddIngestLayerRules();
+            silo.Services.AddIngestLayerPipelines();
             silo.UseInMemoryReminderService(); // durable mode's time-based rules run on reminders
             silo.Services.AddSingleton<IEventLog>(Log);
             silo.Services.AddSingleton<IOwnerStore>(Owners);

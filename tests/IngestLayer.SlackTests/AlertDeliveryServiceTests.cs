@@ -230,10 +230,10 @@ public sealed class AlertDeliveryServiceTests : IAsyncLifetime
 
         public ValueTask<bool> EnqueueAsync(Alert alert, CancellationToken cancellationToken) => inner.EnqueueAsync(alert, cancellationToken);
 
-        public ValueTask<IReadOnlyList<OutboxEntry>> ClaimDueAsync(int max, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken) =>
+        public ValueTask<IReadOnlyList<OutboxEntry>> ClaimDueAsync(int max, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken, string destination = PipelineDestinationTypes.Slack) =>
             Interlocked.Increment(ref _claims) == 1
                 ? throw new InvalidOperationException("The outbox is down.")
-                : inner.ClaimDueAsync(max, now, lease, cancellationToken);
+                : inner.ClaimDueAsync(max, now, lease, cancellationToken, destination);
 
         public ValueTask CompleteAttemptAsync(string alertId, DeliveryOutcome outcome, CancellationToken cancellationToken) =>
             inner.CompleteAttemptAsync(alertId, outcome, cancellationToken);

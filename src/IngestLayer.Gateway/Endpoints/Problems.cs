@@ -41,14 +41,17 @@ public static class Problems
             extensions: new Dictionary<string, object?> { ["errors"] = rejected });
 
     /// <summary>A rule document failed validation: 400 naming each field and what is wrong with it.</summary>
-    public static ProblemHttpResult InvalidRule(IReadOnlyList<RuleFieldError> errors) =>
+    public static ProblemHttpResult InvalidRule(IReadOnlyList<DocumentFieldError> errors) => Invalid("rule", errors);
+
+    /// <summary>A document (<paramref name="what"/>: rule, pipeline) refused, with every problem by field.</summary>
+    public static ProblemHttpResult Invalid(string what, IReadOnlyList<DocumentFieldError> errors) =>
         TypedResults.Problem(
-            errors.Count == 1 ? Describe(errors[0]) : $"The rule has {errors.Count} problems; first: {Describe(errors[0])}",
+            errors.Count == 1 ? Describe(errors[0]) : $"The {what} has {errors.Count} problems; first: {Describe(errors[0])}",
             statusCode: StatusCodes.Status400BadRequest,
-            title: "Invalid rule",
+            title: "Invalid " + what,
             extensions: new Dictionary<string, object?> { ["errors"] = errors });
 
-    private static string Describe(RuleFieldError e) => e.Field.Length == 0 ? e.Error : $"'{e.Field}' {e.Error}";
+    private static string Describe(DocumentFieldError e) => e.Field.Length == 0 ? e.Error : $"'{e.Field}' {e.Error}";
 
     private static string Describe(RejectedEvent r) => r.Field.Length == 0 ? r.Error : $"'{r.Field}' {r.Error}";
 }

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace IngestLayer.Gateway.Rules;
 
 /// <summary>Reads optional typed fields of a JSON object, recording an error that names the field when one has the wrong type or range.</summary>
-internal readonly struct FieldReader(List<RuleFieldError> errors, string prefix = "")
+internal readonly struct FieldReader(List<DocumentFieldError> errors, string prefix = "")
 {
     public bool? Bool(JsonElement obj, string name)
     {

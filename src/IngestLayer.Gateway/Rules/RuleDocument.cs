@@ -22,4 +22,4 @@ public sealed record RuleDocument(
 public sealed record RuleListResponse(string Workspace, bool Default, IReadOnlyList<RuleDocument> Rules);
 
 /// <summary>One problem with a rule document: the field (<c>parameters.factor</c>) and what is wrong with it.</summary>
-public sealed record RuleFieldError(string Field, string Error);
+public sealed record DocumentFieldError(string Field, string Error);

@@ -34,12 +34,12 @@ public static partial class RuleValidator
     };
 
     /// <summary>The outcome: a rule and the version the caller expects to replace (if it said), or the errors.</summary>
-    public sealed record Result(RuleDefinition? Rule, int? ExpectedVersion, IReadOnlyList<RuleFieldError> Errors);
+    public sealed record Result(RuleDefinition? Rule, int? ExpectedVersion, IReadOnlyList<DocumentFieldError> Errors);
 
     /// <summary>Validates <paramref name="body"/>; <paramref name="pathId"/> is the id in the URL of a PUT (the body's must match it).</summary>
     public static Result Validate(JsonElement body, string? pathId)
     {
-        var errors = new List<RuleFieldError>();
+        var errors = new List<DocumentFieldError>();
         if (body.ValueKind != JsonValueKind.Object)
         {
             errors.Add(new("", "A rule is a JSON object."));
@@ -94,7 +94,10 @@ public static partial class RuleValidator
 
     public static bool IsValidId(string id) => IdPattern().IsMatch(id);
 
-    private static string? ReadId(JsonElement body, string? pathId, List<RuleFieldError> errors)
+    /// <summary>A Slack channel as an operator writes it: <c>#name</c> or a channel id such as <c>C0123456789</c>.</summary>
+    public static bool IsChannel(string text) => ChannelName().IsMatch(text) || ChannelId().IsMatch(text);
+
+    private static string? ReadId(JsonElement body, string? pathId, List<DocumentFieldError> errors)
     {
         if (!body.TryGetProperty("id", out var value))
         {
@@ -125,7 +128,7 @@ public static partial class RuleValidator
         return id;
     }
 
-    private static string? ReadKind(JsonElement body, List<RuleFieldError> errors)
+    private static string? ReadKind(JsonElement body, List<DocumentFieldError> errors)
     {
         if (!body.TryGetProperty("kind", out var value))
         {
@@ -142,7 +145,7 @@ public static partial class RuleValidator
         return value.GetString();
     }
 
-    private static string? ReadDestination(JsonElement body, List<RuleFieldError> errors)
+    private static string? ReadDestination(JsonElement body, List<DocumentFieldError> errors)
     {
         if (!body.TryGetProperty("destination", out var value) || value.ValueKind == JsonValueKind.Null)
         {
@@ -150,7 +153,7 @@ public static partial class RuleValidator
         }
 
         var text = value.ValueKind == JsonValueKind.String ? value.GetString()! : null;
-        if (text is null || !(ChannelName().IsMatch(text) || ChannelId().IsMatch(text)))
+        if (text is null || !IsChannel(text))
         {
             errors.Add(new("destination", "must be a Slack channel ('#name', at most 80 characters, or a channel id such as C0123456789), or null for the account owner's channel."));
             return null;
@@ -159,7 +162,7 @@ public static partial class RuleValidator
         return text;
     }
 
-    private static RuleParameters? ReadParameters(JsonElement body, string kind, List<RuleFieldError> errors)
+    private static RuleParameters? ReadParameters(JsonElement body, string kind, List<DocumentFieldError> errors)
     {
         var allowed = KindParameters[kind];
         var p = default(JsonElement);

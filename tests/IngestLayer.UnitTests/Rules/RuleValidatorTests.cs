@@ -12,7 +12,7 @@ public class RuleValidatorTests
         return RuleValidator.Validate(document.RootElement.Clone(), pathId);
     }
 
-    private static RuleFieldError SingleError(string json, string? pathId = null)
+    private static DocumentFieldError SingleError(string json, string? pathId = null)
     {
         var result = Validate(json, pathId);
         Assert.Null(result.Rule);
@@ -127,7 +127,7 @@ public class RuleValidatorTests
     [Fact]
     public void a_body_that_is_not_an_object_is_refused()
     {
-        Assert.Equal(new RuleFieldError("", "A rule is a JSON object."), SingleError("[1, 2]"));
+        Assert.Equal(new DocumentFieldError("", "A rule is a JSON object."), SingleError("[1, 2]"));
     }
 
     [Theory]

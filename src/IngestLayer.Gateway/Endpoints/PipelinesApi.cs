@@ -1,0 +1,152 @@
+using System.Globalization;
+using IngestLayer.Contracts;
+using IngestLayer.Gateway.Pipelines;
+using IngestLayer.Pipelines.Runtime;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace IngestLayer.Gateway.Endpoints;
+
+/// <summary>
+/// <c>/ops/pipelines</c> (admin token): a workspace's pipelines as JSON documents, validated on write (filters and
+/// templates parsed) and versioned. Writes go through the workspace's pipelines grain, the one writer.
+/// </summary>
+public static partial class PipelinesApi
+{
+    public static IEndpointRouteBuilder MapPipelinesApi(this IEndpointRouteBuilder app)
+    {
+        var pipelines = app.MapGroup("/ops/pipelines").WithTags("Pipelines").AddEndpointFilter<AdminTokenFilter>();
+        pipelines.MapGet("", ListAsync).WithName("ListPipelines").WithSummary("A workspace's pipelines.");
+        pipelines.MapGet("/{pipelineId}", GetAsync).WithName("GetPipeline").WithSummary("One pipeline, with its counters and last errors.");
+        pipelines.MapPost("", CreateAsync).WithName("CreatePipeline").WithSummary("Add a pipeline (version 1).");
+        pipelines.MapPut("/{pipelineId}", ReplaceAsync).WithName("ReplacePipeline").WithSummary("Change a pipeline (a new version); give 'version' to refuse a change made meanwhile.");
+        pipelines.MapPost("/{pipelineId}/enable", (string pipelineId, string? workspace, IGrainFactory grains) => SetEnabledAsync(pipelineId, workspace, grains, true))
+            .WithName("EnablePipeline").WithSummary("Turn a pipeline on (a new version).");
+        pipelines.MapPost("/{pipelineId}/disable", (string pipelineId, string? workspace, IGrainFactory grains) => SetEnabledAsync(pipelineId, workspace, grains, false))
+            .WithName("DisablePipeline").WithSummary("Turn a pipeline off without deleting it (a new version).");
+        pipelines.MapDelete("/{pipelineId}", DeleteAsync).WithName("DeletePipeline").WithSummary("Delete a pipeline (kept in its history).");
+        app.MapNamedListsApi();
+        return app;
+    }
+
+    private static async Task<Results<Ok<PipelineListResponse>, ProblemHttpResult>> ListAsync(string? workspace, IGrainFactory grains)
+    {
+        if (OpsApi.CheckWorkspace(ref workspace) is { } bad)
+        {
+            return bad;
+        }
+
+        var set = await PipelinesOf(grains, workspace).GetAsync();
+        return TypedResults.Ok(new PipelineListResponse(workspace, [.. set.Pipelines.Select(p => PipelineDocument.From(p))]));
+    }
+
+    private static async Task<Results<Ok<PipelineDocument>, ProblemHttpResult>> GetAsync(string pipelineId, string? workspace, IGrainFactory grains)
+    {
+        if (OpsApi.CheckWorkspace(ref workspace) is { } bad)
+        {
+            return bad;
+        }
+
+        return await FindAsync(grains, workspace, pipelineId) is { } pipeline
+            ? TypedResults.Ok(PipelineDocument.From(pipeline))
+            : NoSuchPipeline(pipelineId, workspace);
+    }
+
+    private static async Task<Results<Created<PipelineDocument>, ProblemHttpResult>> CreateAsync(HttpRequest request, string? workspace, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        if (OpsApi.CheckWorkspace(ref workspace) is { } bad)
+        {
+            return bad;
+        }
+
+        var (body, problem) = await JsonBody.ReadAsync(request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var set = await PipelinesOf(grains, workspace).GetAsync();
+        var validated = PipelineValidator.Validate(body, pathId: null, CompiledPipelines.Registry(set.Lists));
+        if (validated.Pipeline is not { } pipeline)
+        {
+            return Problems.Invalid("pipeline", validated.Errors);
+        }
+
+        var result = await PipelinesOf(grains, workspace).SaveAsync(pipeline, WriteMode.Create, expectedVersion: null);
+        return result.Outcome == SaveOutcome.Saved
+            ? TypedResults.Created($"/ops/pipelines/{Uri.EscapeDataString(pipeline.Id)}?workspace={workspace}", PipelineDocument.From(result.Document!, validated.GeneratedSecrets))
+            : Problems.Conflict("Pipeline exists", $"Workspace '{workspace}' already has a pipeline '{pipeline.Id}' (version {result.Document?.Version}); change it with PUT /ops/pipelines/{pipeline.Id}.");
+    }
+
+    private static async Task<Results<Ok<PipelineDocument>, ProblemHttpResult>> ReplaceAsync(
+        string pipelineId, HttpRequest request, string? workspace, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        if (OpsApi.CheckWorkspace(ref workspace) is { } bad)
+        {
+            return bad;
+        }
+
+        var (body, problem) = await JsonBody.ReadAsync(request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var set = await PipelinesOf(grains, workspace).GetAsync();
+        var previous = set.Pipelines.FirstOrDefault(p => p.Id == pipelineId);
+        var validated = PipelineValidator.Validate(body, pathId: pipelineId, CompiledPipelines.Registry(set.Lists), previous);
+        if (validated.Pipeline is not { } pipeline)
+        {
+            return Problems.Invalid("pipeline", validated.Errors);
+        }
+
+        var result = await PipelinesOf(grains, workspace).SaveAsync(pipeline, WriteMode.Replace, validated.ExpectedVersion);
+        return Written(result, pipelineId, workspace, validated.ExpectedVersion, validated.GeneratedSecrets);
+    }
+
+    private static async Task<Results<Ok<PipelineDocument>, ProblemHttpResult>> SetEnabledAsync(string pipelineId, string? workspace, IGrainFactory grains, bool enabled)
+    {
+        if (OpsApi.CheckWorkspace(ref workspace) is { } bad)
+        {
+            return bad;
+        }
+
+        if (await FindAsync(grains, workspace, pipelineId) is not { } pipeline)
+        {
+            return NoSuchPipeline(pipelineId, workspace);
+        }
+
+        var result = await PipelinesOf(grains, workspace).SaveAsync(pipeline with { Enabled = enabled }, WriteMode.Replace, pipeline.Version);
+        return Written(result, pipelineId, workspace, pipeline.Version, null);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string pipelineId, string? workspace, IGrainFactory grains)
+    {
+        if (OpsApi.CheckWorkspace(ref workspace) is { } bad)
+        {
+            return bad;
+        }
+
+        var result = await PipelinesOf(grains, workspace).DeleteAsync(pipelineId);
+        return result.Outcome == SaveOutcome.Saved ? TypedResults.NoContent() : NoSuchPipeline(pipelineId, workspace);
+    }
+
+    private static Results<Ok<PipelineDocument>, ProblemHttpResult> Written(
+        SaveResult<PipelineDefinition> result, string pipelineId, string workspace, int? expectedVersion, IReadOnlySet<string>? generatedSecrets) => result.Outcome switch
+        {
+            SaveOutcome.Saved => TypedResults.Ok(PipelineDocument.From(result.Document!, generatedSecrets)),
+            SaveOutcome.NotFound => NoSuchPipeline(pipelineId, workspace),
+            _ => Problems.Conflict("Version mismatch",
+                $"Pipeline '{pipelineId}' is at version {result.Document?.Version.ToString(CultureInfo.InvariantCulture) ?? "newer than expected"}, not {expectedVersion}: it changed meanwhile. Read it again and apply the change to that version."),
+        };
+
+    internal static async Task<PipelineDefinition?> FindAsync(IGrainFactory grains, string workspace, string pipelineId) =>
+        (await PipelinesOf(grains, workspace).GetAsync()).Pipelines.FirstOrDefault(p => p.Id == pipelineId);
+
+    internal static IWorkspacePipelinesGrain PipelinesOf(IGrainFactory grains, string workspace) => grains.GetGrain<IWorkspacePipelinesGrain>(workspace);
+
+    internal static ProblemHttpResult NoSuchPipeline(string pipelineId, string workspace) =>
+        Problems.NotFound($"Workspace '{workspace}' has no pipeline '{pipelineId}'.");
+}
