@@ -26,6 +26,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<IDispatchLedger, NoDispatchLedger>();
         services.AddSingleton<IngestService>();
         services.AddSingleton<AdminTokenFilter>();
+        services.AddSingleton<Pipelines.PipelineTester>();
         services.AddSingleton<ReadYourWritesFilter>();
         return services;
     }

@@ -5,6 +5,7 @@ using IngestLayer.Grains.Pipelines;
 using IngestLayer.Grains.Rules;
 using IngestLayer.Grains.Signals;
 using IngestLayer.Slack;
+using IngestLayer.Webhooks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 
@@ -60,6 +61,7 @@ public static class HostingExtensions
 
         services.AddIngestGateway();
         services.AddSlackAlerts();
+        services.AddWebhookDeliveries();
 
         // The HTTP API speaks snake_case, like the native event format.
         services.ConfigureHttpJsonOptions(o =>

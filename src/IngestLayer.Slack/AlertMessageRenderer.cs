@@ -21,9 +21,12 @@ public sealed class AlertMessageRenderer
             new HeaderBlock(SlackText.Plain(SlackMarkup.Truncate(title, BlockKitLimits.HeaderText))),
         };
 
-        if (!string.IsNullOrWhiteSpace(alert.Explanation))
+        // A pipeline's rendered template is the message. Its *bold* and _italics_ survive escaping, which only
+        // touches & < >: so an event property rendered into it cannot ping <!channel> or forge a link.
+        var body = alert.Text ?? alert.Explanation;
+        if (!string.IsNullOrWhiteSpace(body))
         {
-            blocks.Add(new SectionBlock(SlackText.Mrkdwn(SlackMarkup.EscapeMrkdwn(alert.Explanation, BlockKitLimits.SectionText))));
+            blocks.Add(new SectionBlock(SlackText.Mrkdwn(SlackMarkup.EscapeMrkdwn(body, BlockKitLimits.SectionText))));
         }
 
         foreach (var chunk in Fields(alert).Chunk(BlockKitLimits.SectionFields).Take(MaxFieldSections))
@@ -33,7 +36,7 @@ public sealed class AlertMessageRenderer
 
         blocks.Add(new ContextBlock([SlackText.Mrkdwn(Context(alert))]));
 
-        var text = string.IsNullOrWhiteSpace(alert.Explanation) ? title : $"{title} — {alert.Explanation}";
+        var text = string.IsNullOrWhiteSpace(body) ? title : $"{title} — {body}";
         return new SlackMessage(channel, SlackMarkup.EscapeMrkdwn(text, BlockKitLimits.SectionText), blocks);
     }
 

@@ -126,6 +126,29 @@ public sealed class PostgresAlertOutbox(NpgsqlDataSource dataSource, TimeProvide
         }
     }
 
+    public async ValueTask<IReadOnlyDictionary<AlertDeliveryStatus, long>> CountByStatusAsync(string workspace, string rule, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var command = dataSource.CreateCommand(
+                "SELECT status, count(*) FROM alert_outbox WHERE workspace = $1 AND rule_id = $2 GROUP BY status");
+            command.Parameters.Add(SqlParameters.Text(workspace));
+            command.Parameters.Add(SqlParameters.Text(rule));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var counts = new Dictionary<AlertDeliveryStatus, long>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                counts[OutboxStatuses.Parse(reader.GetString(0))] = reader.GetInt64(1);
+            }
+
+            return counts;
+        }
+        catch (Exception e) when (PostgresErrors.IsStoreFailure(e))
+        {
+            throw PostgresErrors.Translate(e, "count alerts");
+        }
+    }
+
     public async ValueTask<IReadOnlyList<OutboxEntry>> QueryAsync(AlertQuery query, CancellationToken cancellationToken)
     {
         // Only the filters given, so each shape of query gets a plan that can use the account index.

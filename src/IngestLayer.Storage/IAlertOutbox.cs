@@ -27,6 +27,9 @@ public interface IAlertOutbox
     /// </summary>
     ValueTask<RequeueResult> RequeueAsync(string alertId, CancellationToken cancellationToken);
 
+    /// <summary>How many entries of <paramref name="rule"/> (a rule or pipeline id) in <paramref name="workspace"/> are in each status.</summary>
+    ValueTask<IReadOnlyDictionary<AlertDeliveryStatus, long>> CountByStatusAsync(string workspace, string rule, CancellationToken cancellationToken);
+
     /// <summary>Newest first.</summary>
     ValueTask<IReadOnlyList<OutboxEntry>> QueryAsync(AlertQuery query, CancellationToken cancellationToken);
 

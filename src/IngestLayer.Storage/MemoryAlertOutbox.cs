@@ -112,6 +112,23 @@ public sealed class MemoryAlertOutbox(IOptions<EmbeddedOptions> options, TimePro
         return ValueTask.FromResult(RequeueResult.Requeued);
     }
 
+    public ValueTask<IReadOnlyDictionary<AlertDeliveryStatus, long>> CountByStatusAsync(string workspace, string rule, CancellationToken cancellationToken)
+    {
+        var counts = new Dictionary<AlertDeliveryStatus, long>();
+        lock (_gate)
+        {
+            foreach (var e in _entries.Values)
+            {
+                if (e.Alert.Workspace == workspace && (e.Alert.Rule ?? e.Alert.Signal) == rule)
+                {
+                    counts[e.Status] = counts.GetValueOrDefault(e.Status) + 1;
+                }
+            }
+        }
+
+        return ValueTask.FromResult<IReadOnlyDictionary<AlertDeliveryStatus, long>>(counts);
+    }
+
     public ValueTask<IReadOnlyList<OutboxEntry>> QueryAsync(AlertQuery query, CancellationToken cancellationToken)
     {
         var result = new List<OutboxEntry>();

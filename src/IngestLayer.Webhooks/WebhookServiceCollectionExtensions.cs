@@ -39,4 +39,15 @@ public static class WebhookServiceCollectionExtensions
 #pragma warning restore EXTEXP0001
         return services;
     }
+
+    /// <summary>
+    /// Adds the sender and the <see cref="WebhookDeliveryService"/>, the worker that posts the outbox's webhook
+    /// deliveries (it needs an <c>IAlertOutbox</c> and an <c>IPipelineStore</c> registered).
+    /// </summary>
+    public static IServiceCollection AddWebhookDeliveries(this IServiceCollection services)
+    {
+        services.AddWebhookSender();
+        services.AddHostedService<WebhookDeliveryService>();
+        return services;
+    }
 }

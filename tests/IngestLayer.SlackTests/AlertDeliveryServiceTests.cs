@@ -244,6 +244,9 @@ public sealed class AlertDeliveryServiceTests : IAsyncLifetime
         public ValueTask<IReadOnlyList<OutboxEntry>> QueryAsync(AlertQuery query, CancellationToken cancellationToken) =>
             inner.QueryAsync(query, cancellationToken);
 
+        public ValueTask<IReadOnlyDictionary<AlertDeliveryStatus, long>> CountByStatusAsync(string workspace, string rule, CancellationToken cancellationToken) =>
+            inner.CountByStatusAsync(workspace, rule, cancellationToken);
+
         public Task WaitForWorkAsync(TimeSpan timeout, CancellationToken cancellationToken) => inner.WaitForWorkAsync(timeout, cancellationToken);
     }
 }

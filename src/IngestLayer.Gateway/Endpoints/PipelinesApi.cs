@@ -1,11 +1,15 @@
 using System.Globalization;
 using IngestLayer.Contracts;
+using IngestLayer.Gateway.Parsing;
 using IngestLayer.Gateway.Pipelines;
+using IngestLayer.Gateway.Security;
+using IngestLayer.Storage;
 using IngestLayer.Pipelines.Runtime;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 
 namespace IngestLayer.Gateway.Endpoints;
 
@@ -26,6 +30,8 @@ public static partial class PipelinesApi
             .WithName("EnablePipeline").WithSummary("Turn a pipeline on (a new version).");
         pipelines.MapPost("/{pipelineId}/disable", (string pipelineId, string? workspace, IGrainFactory grains) => SetEnabledAsync(pipelineId, workspace, grains, false))
             .WithName("DisablePipeline").WithSummary("Turn a pipeline off without deleting it (a new version).");
+        pipelines.MapPost("/{pipelineId}/test", TestAsync).WithName("TestPipeline")
+            .WithSummary("Run sample events (the body, as POST /v1/events takes them) through the pipeline: matched or not, which step dropped each and why, the enriched context and the rendered messages. Nothing is sent.");
         pipelines.MapDelete("/{pipelineId}", DeleteAsync).WithName("DeletePipeline").WithSummary("Delete a pipeline (kept in its history).");
         app.MapNamedListsApi();
         return app;
@@ -42,16 +48,89 @@ public static partial class PipelinesApi
         return TypedResults.Ok(new PipelineListResponse(workspace, [.. set.Pipelines.Select(p => PipelineDocument.From(p))]));
     }
 
-    private static async Task<Results<Ok<PipelineDocument>, ProblemHttpResult>> GetAsync(string pipelineId, string? workspace, IGrainFactory grains)
+    /// <summary>A pipeline with how it is doing: events taken and filtered out (since its workspace's grain activated), deliveries by status, the last failures.</summary>
+    public sealed record PipelineStatusResponse(PipelineDocument Pipeline, PipelineStats Stats, IReadOnlyList<PipelineError> LastErrors);
+
+    /// <summary>The counters of <see cref="PipelineStatusResponse"/>.</summary>
+    public sealed record PipelineStats(long Matched, long FilteredOut, long Delivered, long Failed, long Pending, DateTimeOffset CountingSince);
+
+    /// <summary>One failed delivery: when, where, and what went wrong.</summary>
+    public sealed record PipelineError(string DeliveryId, string? Destination, DateTimeOffset At, string? Error, string? Hint);
+
+    private static async Task<Results<Ok<PipelineStatusResponse>, ProblemHttpResult>> GetAsync(
+        string pipelineId, string? workspace, IGrainFactory grains, IAlertOutbox outbox, CancellationToken cancellationToken)
     {
         if (OpsApi.CheckWorkspace(ref workspace) is { } bad)
         {
             return bad;
         }
 
-        return await FindAsync(grains, workspace, pipelineId) is { } pipeline
-            ? TypedResults.Ok(PipelineDocument.From(pipeline))
-            : NoSuchPipeline(pipelineId, workspace);
+        if (await FindAsync(grains, workspace, pipelineId) is not { } pipeline)
+        {
+            return NoSuchPipeline(pipelineId, workspace);
+        }
+
+        var counts = await PipelinesOf(grains, workspace).GetCountsAsync(pipelineId);
+        var byStatus = await outbox.CountByStatusAsync(workspace, pipelineId, cancellationToken);
+        var failures = await outbox.QueryAsync(new AlertQuery(workspace, Rule: pipelineId, Status: AlertDeliveryStatus.Failed, Limit: 10), cancellationToken);
+        var retrying = await outbox.QueryAsync(new AlertQuery(workspace, Rule: pipelineId, Status: AlertDeliveryStatus.Retrying, Limit: 10), cancellationToken);
+        var stats = new PipelineStats(
+            counts.Matched,
+            counts.FilteredOut,
+            byStatus.GetValueOrDefault(AlertDeliveryStatus.Sent) + byStatus.GetValueOrDefault(AlertDeliveryStatus.DevInbox),
+            byStatus.GetValueOrDefault(AlertDeliveryStatus.Failed),
+            byStatus.GetValueOrDefault(AlertDeliveryStatus.Pending) + byStatus.GetValueOrDefault(AlertDeliveryStatus.Retrying),
+            counts.Since);
+        var errors = failures.Concat(retrying)
+            .OrderByDescending(e => e.NextAttemptAt)
+            .Take(10)
+            .Select(e => new PipelineError(e.Alert.AlertId, e.Alert.DestinationId, e.NextAttemptAt, e.Error, e.Hint))
+            .ToList();
+        return TypedResults.Ok(new PipelineStatusResponse(PipelineDocument.From(pipeline), stats, errors));
+    }
+
+    /// <summary>The tester's answer.</summary>
+    public sealed record PipelineTestResponse(string PipelineId, int Version, bool Enabled, IReadOnlyList<PipelineTestResult> Results, IReadOnlyList<RejectedEvent> Rejected);
+
+    private static async Task<Results<Ok<PipelineTestResponse>, ProblemHttpResult>> TestAsync(
+        string pipelineId, HttpRequest request, string? workspace, IGrainFactory grains, PipelineTester tester, IOptions<IngestLayerOptions> options,
+        TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (OpsApi.CheckWorkspace(ref workspace) is { } bad)
+        {
+            return bad;
+        }
+
+        var set = await PipelinesOf(grains, workspace).GetAsync();
+        if (set.Pipelines.FirstOrDefault(p => p.Id == pipelineId) is not { } definition)
+        {
+            return NoSuchPipeline(pipelineId, workspace);
+        }
+
+        var (body, problem) = await JsonBody.ReadAsync(request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var parsed = NativeEventParser.Parse(body, new Source("pipeline-test", workspace), time.GetUtcNow(), options.Value.MaxEventBytes);
+        if (parsed.EnvelopeError is { } envelope)
+        {
+            return Problems.BadRequest("Invalid sample", envelope + " Send sample events as POST /v1/events takes them: one event, or {\"events\": [...]}.");
+        }
+
+        if (parsed.Events.Count == 0)
+        {
+            return Problems.InvalidEvents(parsed.Rejected);
+        }
+
+        if (CompiledPipeline.TryCompile(definition, CompiledPipelines.Registry(set.Lists), out var error) is not { } pipeline)
+        {
+            return Problems.Conflict("Pipeline does not compile", $"Pipeline '{pipelineId}' no longer compiles ({error}); fix it with PUT /ops/pipelines/{pipelineId}.");
+        }
+
+        var results = await tester.RunAsync(pipeline, workspace, parsed.Events);
+        return TypedResults.Ok(new PipelineTestResponse(definition.Id, definition.Version, definition.Enabled, results, parsed.Rejected));
     }
 
     private static async Task<Results<Created<PipelineDocument>, ProblemHttpResult>> CreateAsync(HttpRequest request, string? workspace, IGrainFactory grains, CancellationToken cancellationToken)
