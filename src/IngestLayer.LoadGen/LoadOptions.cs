@@ -49,7 +49,7 @@ internal sealed record LoadOptions
                 "--users" => o with { Users = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--rounds" => o with { Rounds = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--target" => o with { Targets = value is "both" or "gateway" or "ceiling" ? value : throw new ArgumentException("--target is both, gateway or ceiling") },
-                "--mode" => o with { Mode = value is "embedded" or "durable" or "rules" ? value : throw new ArgumentException("--mode is embedded, durable or rules") },
+                "--mode" => o with { Mode = value is "embedded" or "durable" or "rules" or "pipelines" ? value : throw new ArgumentException("--mode is embedded, durable, rules or pipelines") },
                 "--postgres" => o with { Postgres = value },
                 _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --duration s --warmup s --concurrency n --batch n --accounts n --users n --rounds n --target both|gateway|ceiling "
                     + "--mode embedded|durable|rules --postgres \"connection string\" (or env INGESTLAYER_LOADGEN_POSTGRES) --keep"),

@@ -33,6 +33,11 @@ if (options.Mode == "rules")
     return await RulesBenchmark.RunAsync(options, writeKey, adminToken);
 }
 
+if (options.Mode == "pipelines")
+{
+    return await PipelinesBenchmark.RunAsync(options, writeKey, adminToken);
+}
+
 var runner = new LoadRunner(options, new BatchWriter(options));
 await using var ceiling = await TargetProcess.StartAsync("ceiling");
 await using var gateway = await TargetProcess.StartAsync("gateway");
