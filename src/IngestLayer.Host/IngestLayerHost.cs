@@ -22,6 +22,7 @@ public static class IngestLayerHost
         app.MapSegmentApi();
         app.MapOpsApi();
         app.MapRulesApi();
+        app.MapOwnerPreferencesApi();
         app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
         return app;
     }

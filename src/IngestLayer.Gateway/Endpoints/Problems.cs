@@ -1,3 +1,4 @@
+using IngestLayer.Gateway.Owners;
 using IngestLayer.Gateway.Parsing;
 using IngestLayer.Gateway.Rules;
 using Microsoft.AspNetCore.Http;
@@ -47,6 +48,16 @@ public static class Problems
             statusCode: StatusCodes.Status400BadRequest,
             title: "Invalid rule",
             extensions: new Dictionary<string, object?> { ["errors"] = errors });
+
+    /// <summary>An owner's preferences failed validation: 400 naming each field and what is wrong with it.</summary>
+    public static ProblemHttpResult InvalidPreferences(IReadOnlyList<PreferenceFieldError> errors) =>
+        TypedResults.Problem(
+            errors.Count == 1 ? Describe(errors[0]) : $"The preferences have {errors.Count} problems; first: {Describe(errors[0])}",
+            statusCode: StatusCodes.Status400BadRequest,
+            title: "Invalid preferences",
+            extensions: new Dictionary<string, object?> { ["errors"] = errors });
+
+    private static string Describe(PreferenceFieldError e) => e.Field.Length == 0 ? e.Error : $"'{e.Field}' {e.Error}";
 
     private static string Describe(RuleFieldError e) => e.Field.Length == 0 ? e.Error : $"'{e.Field}' {e.Error}";
 
