@@ -162,7 +162,7 @@ public sealed class MemoryAlertOutbox(IOptions<EmbeddedOptions> options, TimePro
         lock (_gate)
         {
             IReadOnlyList<WorkspaceOwner> owners = [.. _heldAt.Keys
-                .Where(id => !_digestOf.ContainsKey(id))
+                .Where(id => !_digestOf.ContainsKey(id) && _entries[id].Status == AlertDeliveryStatus.HeldForDigest)
                 .Select(id => _entries[id].Alert)
                 .Select(a => new WorkspaceOwner(a.Workspace, a.Owner ?? ""))
                 .Distinct()];
@@ -300,7 +300,8 @@ public sealed class MemoryAlertOutbox(IOptions<EmbeddedOptions> options, TimePro
         {
             if (_heldAt.TryGetValue(node.Value, out var heldAt) && !_digestOf.ContainsKey(node.Value)
                 && (before is null || heldAt < before)
-                && _entries[node.Value].Alert is var alert && alert.Workspace == owner.Workspace && (alert.Owner ?? "") == owner.Owner)
+                && _entries[node.Value] is { Status: AlertDeliveryStatus.HeldForDigest, Alert: var alert }
+                && alert.Workspace == owner.Workspace && (alert.Owner ?? "") == owner.Owner)
             {
                 ids.Add(node.Value);
             }
