@@ -33,6 +33,7 @@ internal static class StorageServices
         services.AddSingleton<IEventLog>(sp => sp.GetRequiredService<MemoryEventLog>());
         services.AddSingleton<IAlertOutbox, MemoryAlertOutbox>();
         services.AddSingleton<IOwnerStore, MemoryOwnerStore>();
+        services.AddSingleton<IOwnerPreferenceStore, MemoryOwnerPreferenceStore>();
         services.AddSingleton<IRuleStore, MemoryRuleStore>();
         services.AddSingleton<IPipelineStore, MemoryPipelineStore>();
         services.AddSingleton<INamedListStore, MemoryNamedListStore>();

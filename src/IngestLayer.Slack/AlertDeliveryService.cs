@@ -9,6 +9,7 @@ namespace IngestLayer.Slack;
 /// Delivers the outbox's due alerts to Slack, one at a time in the order they fired, and records how
 /// each attempt went. Beyond <see cref="SlackOptions.ChannelBudgetPerMinute"/> alerts for one channel in a
 /// minute, the rest are held and posted as one digest when the minute ends (see <see cref="ChannelBudget"/>).
+/// Alerts of owners who take a daily digest are held and summarised once a day (see <see cref="OwnerDigestDelivery"/>).
 /// Without a bot token alerts go to the dev inbox: the log.
 /// </summary>
 public sealed partial class AlertDeliveryService(
@@ -16,6 +17,8 @@ public sealed partial class AlertDeliveryService(
     SlackClient slack,
     AlertMessageRenderer renderer,
     AlertDigestRenderer digestRenderer,
+    IOwnerPreferenceStore preferences,
+    OwnerDigestRenderer ownerDigestRenderer,
     IOptionsMonitor<SlackOptions> options,
     TimeProvider time,
     ILogger<AlertDeliveryService> logger) : BackgroundService
@@ -28,6 +31,7 @@ public sealed partial class AlertDeliveryService(
     private static readonly TimeSpan IdleWait = TimeSpan.FromSeconds(1);
 
     private readonly ChannelBudget _budget = new();
+    private readonly OwnerDigestDelivery _ownerDigests = new(outbox, preferences, slack, ownerDigestRenderer, options, time, logger);
 
     // Alerts whose digest is being retried: when due again they go out as a digest again, not on their own
     // (which would spend the budget on retries). Only this worker knows; after a restart they count afresh.
@@ -44,8 +48,10 @@ public sealed partial class AlertDeliveryService(
                     await DeliverDigestAsync(channel, held, stoppingToken);
                 }
 
+                await _ownerDigests.RunDueAsync(stoppingToken);
+
                 var due = await outbox.ClaimDueAsync(BatchSize, time.GetUtcNow(), Lease, stoppingToken);
-                await DeliverBatchAsync(due, stoppingToken);
+                await DeliverBatchAsync(await _ownerDigests.HoldDigestAlertsAsync(due, stoppingToken), stoppingToken);
 
                 // A full batch means more may be due already.
                 if (due.Count < BatchSize)

@@ -9,7 +9,7 @@ public static class SlackServiceCollectionExtensions
     /// <summary>
     /// Adds <see cref="SlackOptions"/> (section <c>Slack</c>, validated on start), the typed
     /// <see cref="SlackClient"/> with its retry policy, the <see cref="AlertMessageRenderer"/> and the
-    /// <see cref="AlertDeliveryService"/>. The host must register an <c>IAlertOutbox</c>.
+    /// <see cref="AlertDeliveryService"/>. The host must register an <c>IAlertOutbox</c> and an <c>IOwnerPreferenceStore</c>.
     /// </summary>
     public static IServiceCollection AddSlackAlerts(this IServiceCollection services)
     {
@@ -21,6 +21,7 @@ public static class SlackServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<AlertMessageRenderer>();
         services.TryAddSingleton<AlertDigestRenderer>();
+        services.TryAddSingleton<OwnerDigestRenderer>();
 
         var slack = services.AddHttpClient<SlackClient>()
             // The client lives as long as the singleton delivery service, so the factory's handler rotation

@@ -102,7 +102,7 @@ public sealed class PostgresAlertOutbox(NpgsqlDataSource dataSource, TimeProvide
         {
             await using var command = dataSource.CreateCommand("""
                 WITH requeued AS (
-                    UPDATE alert_outbox SET status = 'pending', attempts = 0, next_attempt_at = $2, lease_until = NULL
+                    UPDATE alert_outbox SET status = 'pending', attempts = 0, next_attempt_at = $2, lease_until = NULL, held_at = NULL, digest_date = NULL
                     WHERE id = $1 AND status = 'failed'
                     RETURNING id)
                 SELECT EXISTS (SELECT 1 FROM requeued), EXISTS (SELECT 1 FROM alert_outbox WHERE id = $1)
@@ -180,6 +180,164 @@ public sealed class PostgresAlertOutbox(NpgsqlDataSource dataSource, TimeProvide
             $"SELECT {EntryColumns} FROM alert_outbox{where} ORDER BY created_at DESC, id DESC LIMIT $1",
             [.. parameters],
             "query alerts",
+            cancellationToken);
+    }
+
+    public async ValueTask HoldForDigestAsync(string alertId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await ExecuteAsync(
+            """
+            UPDATE alert_outbox SET status = 'held_for_digest', held_at = $2, lease_until = NULL
+            WHERE id = $1 AND status IN ('pending', 'retrying')
+            """,
+            [SqlParameters.Text(alertId), SqlParameters.Time(now)],
+            "hold an alert for a digest",
+            cancellationToken);
+
+    public async ValueTask<IReadOnlyList<WorkspaceOwner>> ListHeldOwnersAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var command = dataSource.CreateCommand(
+                "SELECT DISTINCT workspace, COALESCE(owner, '') FROM alert_outbox WHERE status = 'held_for_digest' AND digest_date IS NULL");
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var owners = new List<WorkspaceOwner>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                owners.Add(new WorkspaceOwner(reader.GetString(0), reader.GetString(1)));
+            }
+
+            return owners;
+        }
+        catch (Exception e) when (PostgresErrors.IsStoreFailure(e))
+        {
+            throw PostgresErrors.Translate(e, "list owners with held alerts");
+        }
+    }
+
+    public async ValueTask<int> ReleaseHeldAsync(WorkspaceOwner owner, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var released = await ExecuteAsync(
+            """
+            UPDATE alert_outbox SET status = 'pending', next_attempt_at = $3, held_at = NULL
+            WHERE status = 'held_for_digest' AND digest_date IS NULL AND workspace = $1 AND COALESCE(owner, '') = $2
+            """,
+            [SqlParameters.Text(owner.Workspace), SqlParameters.Text(owner.Owner), SqlParameters.Time(now)],
+            "release held alerts",
+            cancellationToken);
+        if (released > 0)
+        {
+            _signal.Release();
+        }
+
+        return released;
+    }
+
+    public async ValueTask<OwnerDigest?> OpenDigestAsync(OwnerDigestKey key, DateTimeOffset dueAt, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        // One statement: the digest row is inserted only if it is new and something is held, and the alerts are
+        // bound only if this statement inserted it. A second host inserting the same key waits for the first to
+        // commit, then does nothing and binds nothing.
+        var alerts = await QueryEntriesAsync(
+            $"""
+            WITH opened AS (
+                INSERT INTO owner_digests (workspace, owner, local_date, due_at, next_attempt_at, lease_until, created_at)
+                SELECT $1, $2, $3, $4, $5, $6, $5
+                WHERE EXISTS (SELECT 1 FROM alert_outbox
+                              WHERE status = 'held_for_digest' AND workspace = $1 AND owner = $2 AND digest_date IS NULL AND held_at < $4)
+                ON CONFLICT (workspace, owner, local_date) DO NOTHING
+                RETURNING local_date)
+            UPDATE alert_outbox SET digest_date = (SELECT local_date FROM opened)
+            WHERE status = 'held_for_digest' AND workspace = $1 AND owner = $2 AND digest_date IS NULL AND held_at < $4
+                  AND EXISTS (SELECT 1 FROM opened)
+            RETURNING {EntryColumns}
+            """,
+            [
+                SqlParameters.Text(key.Workspace), SqlParameters.Text(key.Owner), SqlParameters.Date(key.LocalDate),
+                SqlParameters.Time(dueAt), SqlParameters.Time(now), SqlParameters.Time(now + lease),
+            ],
+            "open an owner digest",
+            cancellationToken);
+        return alerts.Count == 0 ? null : new OwnerDigest(key, dueAt, 0, [.. alerts.OrderBy(e => e.EnqueuedAt).ThenBy(e => e.Alert.AlertId, StringComparer.Ordinal)]);
+    }
+
+    public async ValueTask<IReadOnlyList<OwnerDigest>> ClaimDueDigestsAsync(int max, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        var claimed = new List<(OwnerDigestKey Key, DateTimeOffset DueAt, int Attempts)>();
+        try
+        {
+            await using var command = dataSource.CreateCommand("""
+                UPDATE owner_digests SET lease_until = $2
+                WHERE (workspace, owner, local_date) IN (
+                    SELECT workspace, owner, local_date FROM owner_digests
+                    WHERE status IN ('pending', 'retrying') AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until <= $1)
+                    ORDER BY next_attempt_at
+                    LIMIT $3
+                    FOR UPDATE SKIP LOCKED)
+                RETURNING workspace, owner, local_date, due_at, attempts
+                """);
+            command.Parameters.Add(SqlParameters.Time(now));
+            command.Parameters.Add(SqlParameters.Time(now + lease));
+            command.Parameters.Add(SqlParameters.Int(max));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                claimed.Add((new OwnerDigestKey(reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateOnly>(2)),
+                    reader.GetFieldValue<DateTimeOffset>(3), reader.GetInt32(4)));
+            }
+        }
+        catch (Exception e) when (PostgresErrors.IsStoreFailure(e))
+        {
+            throw PostgresErrors.Translate(e, "claim due owner digests");
+        }
+
+        var digests = new List<OwnerDigest>(claimed.Count);
+        foreach (var (key, dueAt, attempts) in claimed)
+        {
+            var alerts = await QueryEntriesAsync(
+                $"""
+                SELECT {EntryColumns} FROM alert_outbox
+                WHERE status = 'held_for_digest' AND workspace = $1 AND owner = $2 AND digest_date = $3
+                ORDER BY created_at, id
+                """,
+                [SqlParameters.Text(key.Workspace), SqlParameters.Text(key.Owner), SqlParameters.Date(key.LocalDate)],
+                "read a digest's alerts",
+                cancellationToken);
+            digests.Add(new OwnerDigest(key, dueAt, attempts, alerts));
+        }
+
+        return digests;
+    }
+
+    public async ValueTask CompleteDigestAsync(OwnerDigestKey key, DeliveryOutcome outcome, CancellationToken cancellationToken)
+    {
+        var alertStatus = outcome.Status switch
+        {
+            AlertDeliveryStatus.Sent => AlertDeliveryStatus.Digested,
+            AlertDeliveryStatus.Retrying or AlertDeliveryStatus.Pending => AlertDeliveryStatus.HeldForDigest,
+            _ => outcome.Status,
+        };
+
+        // The digest and its alerts in one statement (a data-modifying CTE always runs), so they cannot disagree.
+        await ExecuteAsync(
+            """
+            WITH digest AS (
+                UPDATE owner_digests
+                SET status = $4, attempts = attempts + 1, next_attempt_at = COALESCE($6, $10), lease_until = NULL,
+                    channel = COALESCE($5, channel), slack_ts = COALESCE($7, slack_ts), last_error = $8,
+                    sent_at = CASE WHEN $4 IN ('sent', 'dev_inbox') THEN $10 ELSE sent_at END
+                WHERE workspace = $1 AND owner = $2 AND local_date = $3)
+            UPDATE alert_outbox
+            SET status = $11, attempts = attempts + 1, channel = COALESCE($5, channel), slack_ts = COALESCE($7, slack_ts),
+                last_error = $8, hint = $9, sent_at = CASE WHEN $11 IN ('digested', 'dev_inbox') THEN $10 ELSE sent_at END
+            WHERE status = 'held_for_digest' AND workspace = $1 AND owner = $2 AND digest_date = $3
+            """,
+            [
+                SqlParameters.Text(key.Workspace), SqlParameters.Text(key.Owner), SqlParameters.Date(key.LocalDate),
+                SqlParameters.Text(OutboxStatuses.ToText(outcome.Status)), SqlParameters.Text(outcome.Channel),
+                SqlParameters.Time(outcome.NextAttemptAt), SqlParameters.Text(outcome.SlackTs), SqlParameters.Text(outcome.Error),
+                SqlParameters.Text(outcome.Hint), SqlParameters.Time(time.GetUtcNow()), SqlParameters.Text(OutboxStatuses.ToText(alertStatus)),
+            ],
+            "record a digest attempt",
             cancellationToken);
     }
 

@@ -8,8 +8,8 @@ namespace IngestLayer.Storage.Postgres;
 
 /// <summary>
 /// Registers durable mode's database access: one <see cref="NpgsqlDataSource"/> (one pool), the migrator,
-/// and the storage seam on PostgreSQL — <see cref="IEventLog"/>, <see cref="IAlertOutbox"/> and
-/// <see cref="IOwnerStore"/>, <see cref="IRuleStore"/>, <see cref="IPipelineStore"/> and <see cref="INamedListStore"/> — replacing any in-memory ones registered before.
+/// and the storage seam on PostgreSQL — <see cref="IEventLog"/>, <see cref="IAlertOutbox"/>, <see cref="IOwnerStore"/>,
+/// <see cref="IOwnerPreferenceStore"/>, <see cref="IRuleStore"/>, <see cref="IPipelineStore"/> and <see cref="INamedListStore"/> — replacing any in-memory ones registered before.
 /// </summary>
 public static class PostgresServiceCollectionExtensions
 {
@@ -47,6 +47,10 @@ public static class PostgresServiceCollectionExtensions
         services.TryAddSingleton<PostgresOwnerStore>();
         services.RemoveAll<IOwnerStore>();
         services.AddSingleton<IOwnerStore>(sp => sp.GetRequiredService<PostgresOwnerStore>());
+
+        services.TryAddSingleton<PostgresOwnerPreferenceStore>();
+        services.RemoveAll<IOwnerPreferenceStore>();
+        services.AddSingleton<IOwnerPreferenceStore>(sp => sp.GetRequiredService<PostgresOwnerPreferenceStore>());
 
         services.TryAddSingleton<PostgresRuleStore>();
         services.RemoveAll<IRuleStore>();

@@ -18,6 +18,10 @@ public enum AlertDeliveryStatus
     [JsonStringEnumMemberName("dev_inbox")] DevInbox,
     /// <summary>Fired while the account (or the rule on it) was snoozed: recorded, never sent.</summary>
     [JsonStringEnumMemberName("snoozed")] Snoozed,
+    /// <summary>Its owner takes a daily digest: kept back until their next digest, never sent on its own.</summary>
+    [JsonStringEnumMemberName("held_for_digest")] HeldForDigest,
+    /// <summary>Delivered in its owner's daily digest (<see cref="OutboxEntry.SlackTs"/> is the digest message's).</summary>
+    [JsonStringEnumMemberName("digested")] Digested,
 }
 
 /// <summary>An alert with its delivery state, as the outbox holds it.</summary>

@@ -33,6 +33,39 @@ public interface IAlertOutbox
     /// <summary>Newest first.</summary>
     ValueTask<IReadOnlyList<OutboxEntry>> QueryAsync(AlertQuery query, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Keeps a claimed alert back for its owner's daily digest (status <see cref="AlertDeliveryStatus.HeldForDigest"/>,
+    /// held at <paramref name="now"/>) and releases its lease. Not an attempt: its attempt count stays.
+    /// </summary>
+    ValueTask HoldForDigestAsync(string alertId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>The owners with held alerts not yet in a digest.</summary>
+    ValueTask<IReadOnlyList<WorkspaceOwner>> ListHeldOwnersAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Puts the owner's held alerts that are in no digest back to pending, due now (the owner went back to live
+    /// alerts); returns how many.
+    /// </summary>
+    ValueTask<int> ReleaseHeldAsync(WorkspaceOwner owner, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Opens the digest <paramref name="key"/>, atomically: if no digest has that key and the owner has alerts held
+    /// before <paramref name="dueAt"/> that are in no digest, records the digest, binds those alerts to it and
+    /// returns it leased to the caller for <paramref name="lease"/>. Otherwise (already opened, here or by another
+    /// host, or nothing held) returns null.
+    /// </summary>
+    ValueTask<OwnerDigest?> OpenDigestAsync(OwnerDigestKey key, DateTimeOffset dueAt, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken);
+
+    /// <summary>Takes digests whose earlier attempt is due again (or whose worker's lease ran out), leasing them.</summary>
+    ValueTask<IReadOnlyList<OwnerDigest>> ClaimDueDigestsAsync(int max, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records how a digest attempt ended, on the digest and on each of its alerts: sent makes them
+    /// <see cref="AlertDeliveryStatus.Digested"/> with the message's ts; failed, failed with the reason; retrying
+    /// keeps them held (with the error) while the digest waits for its next attempt.
+    /// </summary>
+    ValueTask CompleteDigestAsync(OwnerDigestKey key, DeliveryOutcome outcome, CancellationToken cancellationToken);
+
     /// <summary>Completes when there may be new work, or when <paramref name="timeout"/> passes.</summary>
     Task WaitForWorkAsync(TimeSpan timeout, CancellationToken cancellationToken);
 }

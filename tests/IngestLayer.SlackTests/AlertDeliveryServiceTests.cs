@@ -214,6 +214,7 @@ public sealed class AlertDeliveryServiceTests : IAsyncLifetime
         builder.Configuration.AddInMemoryCollection(TestServices.SlackSettings(_slack.BaseUrl, botToken, defaultChannel));
         builder.Logging.SetMinimumLevel(LogLevel.Trace).AddProvider(_logs);
         builder.Services.AddSingleton(outbox ?? _outbox);
+        builder.Services.AddSingleton<IOwnerPreferenceStore, MemoryOwnerPreferenceStore>();
         builder.Services.AddSlackAlerts();
         var host = builder.Build();
         await host.StartAsync();
@@ -246,6 +247,24 @@ public sealed class AlertDeliveryServiceTests : IAsyncLifetime
 
         public ValueTask<IReadOnlyDictionary<AlertDeliveryStatus, long>> CountByStatusAsync(string workspace, string rule, CancellationToken cancellationToken) =>
             inner.CountByStatusAsync(workspace, rule, cancellationToken);
+
+        public ValueTask HoldForDigestAsync(string alertId, DateTimeOffset now, CancellationToken cancellationToken) =>
+            inner.HoldForDigestAsync(alertId, now, cancellationToken);
+
+        public ValueTask<IReadOnlyList<WorkspaceOwner>> ListHeldOwnersAsync(CancellationToken cancellationToken) =>
+            inner.ListHeldOwnersAsync(cancellationToken);
+
+        public ValueTask<int> ReleaseHeldAsync(WorkspaceOwner owner, DateTimeOffset now, CancellationToken cancellationToken) =>
+            inner.ReleaseHeldAsync(owner, now, cancellationToken);
+
+        public ValueTask<OwnerDigest?> OpenDigestAsync(OwnerDigestKey key, DateTimeOffset dueAt, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken) =>
+            inner.OpenDigestAsync(key, dueAt, now, lease, cancellationToken);
+
+        public ValueTask<IReadOnlyList<OwnerDigest>> ClaimDueDigestsAsync(int max, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken) =>
+            inner.ClaimDueDigestsAsync(max, now, lease, cancellationToken);
+
+        public ValueTask CompleteDigestAsync(OwnerDigestKey key, DeliveryOutcome outcome, CancellationToken cancellationToken) =>
+            inner.CompleteDigestAsync(key, outcome, cancellationToken);
 
         public Task WaitForWorkAsync(TimeSpan timeout, CancellationToken cancellationToken) => inner.WaitForWorkAsync(timeout, cancellationToken);
     }

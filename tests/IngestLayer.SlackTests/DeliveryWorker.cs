@@ -8,13 +8,14 @@ using Microsoft.Extensions.Options;
 namespace IngestLayer.SlackTests;
 
 /// <summary>
-/// An alert delivery worker built by hand over a given outbox and clock, so the clock can be fake while the
+/// An alert delivery worker built by hand over a given outbox, clock and (optionally) owner preferences, so the clock can be fake while the
 /// HTTP retries keep real time; started on creation, stopped and disposed with its services.
 /// </summary>
 internal sealed class DeliveryWorker(AlertDeliveryService service, ServiceProvider services) : IAsyncDisposable
 {
     public static async Task<DeliveryWorker> StartAsync(
-        IAlertOutbox outbox, TimeProvider time, FakeSlack slack, LogCapture logs, Action<SlackOptions>? options = null)
+        IAlertOutbox outbox, TimeProvider time, FakeSlack slack, LogCapture logs, Action<SlackOptions>? options = null,
+        IOwnerPreferenceStore? preferences = null)
     {
         var services = TestServices.Build(slack.BaseUrl, slack.BotToken, logs, s => s.Configure<SlackOptions>(o => options?.Invoke(o)));
         var service = new AlertDeliveryService(
@@ -22,6 +23,8 @@ internal sealed class DeliveryWorker(AlertDeliveryService service, ServiceProvid
             services.GetRequiredService<SlackClient>(),
             services.GetRequiredService<AlertMessageRenderer>(),
             services.GetRequiredService<AlertDigestRenderer>(),
+            preferences ?? services.GetRequiredService<IOwnerPreferenceStore>(),
+            services.GetRequiredService<OwnerDigestRenderer>(),
             services.GetRequiredService<IOptionsMonitor<SlackOptions>>(),
             time,
             services.GetRequiredService<ILogger<AlertDeliveryService>>());

@@ -59,6 +59,7 @@ public sealed class SlackOptionsTests
         var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Slack:ApiBaseUrl"] = "not a url" });
         builder.Services.AddSingleton<IAlertOutbox>(new MemoryAlertOutbox(Options.Create(new EmbeddedOptions()), TimeProvider.System));
+        builder.Services.AddSingleton<IOwnerPreferenceStore, MemoryOwnerPreferenceStore>();
         builder.Services.AddSlackAlerts();
         using var host = builder.Build();
 

@@ -35,6 +35,7 @@ internal static class TestServices
             }
         });
         services.AddSingleton<IAlertOutbox>(new MemoryAlertOutbox(Options.Create(new EmbeddedOptions()), TimeProvider.System));
+        services.AddSingleton<IOwnerPreferenceStore, MemoryOwnerPreferenceStore>();
         configure?.Invoke(services);
         services.AddSlackAlerts();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });

@@ -7,7 +7,7 @@ namespace IngestLayer.StorageTests;
 /// What every <see cref="IAlertOutbox"/> must do. The subclass gives each test an empty outbox (claims
 /// take any due row, so tests cannot share one).
 /// </summary>
-public abstract class AlertOutboxContract
+public abstract partial class AlertOutboxContract
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
 

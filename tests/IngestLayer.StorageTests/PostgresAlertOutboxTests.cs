@@ -18,7 +18,7 @@ public sealed class PostgresAlertOutboxTests(MigratedDatabase database) : AlertO
     public async Task InitializeAsync()
     {
         // Tests of a class run one at a time on the class's database; each starts from an empty outbox.
-        await Sql.ExecuteAsync(database.ConnectionString, "TRUNCATE alert_outbox");
+        await Sql.ExecuteAsync(database.ConnectionString, "TRUNCATE alert_outbox, owner_digests");
         (_first, _second) = (database.CreateDataSource(), database.CreateDataSource());
         (_outbox, _secondWorker) = (new PostgresAlertOutbox(_first, TimeProvider.System), new PostgresAlertOutbox(_second, TimeProvider.System));
     }

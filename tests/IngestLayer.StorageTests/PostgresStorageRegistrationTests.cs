@@ -17,6 +17,7 @@ public sealed class PostgresStorageRegistrationTests
         services.AddSingleton<IEventLog, MemoryEventLog>();
         services.AddSingleton<IAlertOutbox, MemoryAlertOutbox>();
         services.AddSingleton<IOwnerStore, MemoryOwnerStore>();
+        services.AddSingleton<IOwnerPreferenceStore, MemoryOwnerPreferenceStore>();
 
         services.AddPostgresStorage("Host=127.0.0.1;Port=1;Username=postgres", o => o.HostInstanceId = "host-7");
         await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
@@ -24,6 +25,7 @@ public sealed class PostgresStorageRegistrationTests
         Assert.IsType<PostgresEventLog>(provider.GetRequiredService<IEventLog>());
         Assert.IsType<PostgresAlertOutbox>(provider.GetRequiredService<IAlertOutbox>());
         Assert.IsType<PostgresOwnerStore>(provider.GetRequiredService<IOwnerStore>());
+        Assert.IsType<PostgresOwnerPreferenceStore>(provider.GetRequiredService<IOwnerPreferenceStore>());
         Assert.Single(provider.GetServices<IEventLog>());
         Assert.Same(provider.GetRequiredService<IEventLog>(), provider.GetRequiredService<PostgresEventLog>());
         Assert.Equal("host-7", provider.GetRequiredService<IOptions<PostgresOptions>>().Value.HostInstanceId);

@@ -88,7 +88,7 @@ public static class OpsApi
         {
             if (!TryParseStatus(status, out var s))
             {
-                return Problems.BadRequest("Invalid query", "'status' must be one of pending, retrying, sent, failed, dev_inbox, snoozed.");
+                return Problems.BadRequest("Invalid query", "'status' must be one of pending, retrying, sent, failed, dev_inbox, snoozed, held_for_digest, digested.");
             }
 
             parsedStatus = s;
@@ -251,6 +251,8 @@ public static class OpsApi
             "failed" => AlertDeliveryStatus.Failed,
             "dev_inbox" => AlertDeliveryStatus.DevInbox,
             "snoozed" => AlertDeliveryStatus.Snoozed,
+            "held_for_digest" => AlertDeliveryStatus.HeldForDigest,
+            "digested" => AlertDeliveryStatus.Digested,
             _ => (AlertDeliveryStatus)(-1),
         };
         return Enum.IsDefined(status);

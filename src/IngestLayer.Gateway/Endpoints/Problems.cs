@@ -1,3 +1,4 @@
+using IngestLayer.Gateway.Owners;
 using IngestLayer.Gateway.Parsing;
 using IngestLayer.Gateway.Rules;
 using Microsoft.AspNetCore.Http;
@@ -52,6 +53,17 @@ public static class Problems
             extensions: new Dictionary<string, object?> { ["errors"] = errors });
 
     private static string Describe(DocumentFieldError e) => e.Field.Length == 0 ? e.Error : $"'{e.Field}' {e.Error}";
+
+    /// <summary>An owner's preferences failed validation: 400 naming each field and what is wrong with it.</summary>
+    public static ProblemHttpResult InvalidPreferences(IReadOnlyList<PreferenceFieldError> errors) =>
+        TypedResults.Problem(
+            errors.Count == 1 ? Describe(errors[0]) : $"The preferences have {errors.Count} problems; first: {Describe(errors[0])}",
+            statusCode: StatusCodes.Status400BadRequest,
+            title: "Invalid preferences",
+            extensions: new Dictionary<string, object?> { ["errors"] = errors });
+
+    private static string Describe(PreferenceFieldError e) => e.Field.Length == 0 ? e.Error : $"'{e.Field}' {e.Error}";
+
 
     private static string Describe(RejectedEvent r) => r.Field.Length == 0 ? r.Error : $"'{r.Field}' {r.Error}";
 }
