@@ -83,6 +83,57 @@ public sealed partial class AccountGrain(
 
     public Task PersistAsync() => _flusher.WriteIfDirtyAsync(state);
 
+    public async Task<AccountRebuildResult> RebuildAsync()
+    {
+        if (!_flusher.Durable)
+        {
+            return AccountRebuildResult.NotRebuilt(AccountRebuildOutcome.LogKeepsNoEvents); // the embedded log keeps no event bodies
+        }
+
+        // Fetched, not cached: a rebuild usually follows a rule change, which another silo's copy may not have yet.
+        var compiled = await rules.RefreshAsync(_workspace);
+        var now = time.GetUtcNow();
+        var replay = new AccountReplay(compiled, _workspace, _accountId, rulesOptions.Value.ScheduleInterval, now);
+        // The grain is not reentrant: no batch applies while the log is read, and the replay's watermarks skip
+        // whatever the dispatcher delivers afterwards that the read already covered.
+        await foreach (var stored in ServiceProvider.GetRequiredService<IEventLog>().ReadAccountAsync(_workspace, _accountId, CancellationToken.None))
+        {
+            replay.Apply(stored.Event, stored.IngestedBy);
+        }
+
+        if (replay.EventsReplayed == 0)
+        {
+            return AccountRebuildResult.NotRebuilt(AccountRebuildOutcome.NoStoredEvents);
+        }
+
+        var old = state.State;
+        var rebuilt = replay.Finish();
+        KeepWhatNoEventCarries(old, rebuilt);
+        state.State = rebuilt;
+        _prunedDay = TimeBuckets.Of(now).Day; // the replay pruned at the end
+        _flusher.MarkDirty();
+        await _flusher.WriteIfDirtyAsync(state);
+        await ScheduleIfTimeBasedAsync(compiled);
+        var result = new AccountRebuildResult(
+            AccountRebuildOutcome.Rebuilt, replay.EventsReplayed, replay.AlertsSuppressed, old.EventsApplied, rebuilt.EventsApplied,
+            old.Members.Count, rebuilt.Members.Count, replay.RulesHolding());
+        LogRebuilt(logger, _workspace, _accountId, result.EventsReplayed, result.AlertsSuppressed, old.EventsApplied, rebuilt.EventsApplied);
+        return result;
+    }
+
+    // The book of business's owner and channel (an assignment is newer than any trait the replay saw, or the live
+    // state would hold the trait), snoozes, alerts actually fired, and the reminder registration are not in the log.
+    // The old watermarks stay too: a position the live grain applied must not be applied again on redelivery.
+    private static void KeepWhatNoEventCarries(AccountState old, AccountState rebuilt)
+    {
+        rebuilt.Owner = old.Owner ?? rebuilt.Owner;
+        rebuilt.SlackChannel = old.SlackChannel ?? rebuilt.SlackChannel;
+        rebuilt.Snoozes = old.Snoozes;
+        rebuilt.RecentAlerts = old.RecentAlerts;
+        rebuilt.RulesReminder = old.RulesReminder;
+        rebuilt.Applied.Include(old.Applied);
+    }
+
     private async Task EnqueueAsync(List<Alert>? fired)
     {
         if (fired is null)
@@ -190,6 +241,9 @@ public sealed partial class AccountGrain(
             Health = HealthScore.Compute(s, now),
         });
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Rebuilt account {Workspace}/{AccountId} from {Events} stored events; {Suppressed} alerts of the replay discarded; events applied {Before} -> {After}")]
+    private static partial void LogRebuilt(ILogger logger, string workspace, string accountId, long events, int suppressed, long before, long after);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Rule {Rule} fired for account {Workspace}/{AccountId}: alert {AlertId} (new: {Added}, snoozed: {Snoozed})")]
     private static partial void LogAlertFired(ILogger logger, string rule, string workspace, string accountId, string alertId, bool added, bool snoozed);

@@ -26,6 +26,9 @@ public sealed class RuleCache(IGrainFactory grains, IOptions<RulesOptions> optio
         return new ValueTask<CompiledRules>(FetchAsync(workspace));
     }
 
+    /// <summary>Fetches the workspace's rules from its rules grain now, whatever the age of this silo's copy.</summary>
+    public Task<CompiledRules> RefreshAsync(string workspace) => FetchAsync(workspace);
+
     /// <summary>Replaces the workspace's entry (the rules grain calls this on its silo after a change).</summary>
     public CompiledRules Update(string workspace, RuleSet rules)
     {
