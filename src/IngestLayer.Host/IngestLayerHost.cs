@@ -22,6 +22,7 @@ public static class IngestLayerHost
         app.MapSegmentApi();
         app.MapOpsApi();
         app.MapRulesApi();
+        app.MapRebuildApi();
         app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
         return app;
     }
