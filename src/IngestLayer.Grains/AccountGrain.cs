@@ -121,8 +121,8 @@ public sealed partial class AccountGrain(
         return result;
     }
 
-    // The book of business's owner and channel (an assignment is newer than any trait the replay saw, or the live
-    // state would hold the trait), snoozes, alerts actually fired, and the reminder registration are not in the log.
+    // Not in the log: book-of-business assignments (the live owner and channel are the newest of those and the group
+    // traits the replay saw, so the live values win), snoozes, alerts actually fired, the reminder registration.
     // The old watermarks stay too: a position the live grain applied must not be applied again on redelivery.
     private static void KeepWhatNoEventCarries(AccountState old, AccountState rebuilt)
     {

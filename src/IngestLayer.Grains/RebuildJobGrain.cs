@@ -31,7 +31,6 @@ public sealed partial class RebuildJobGrain(
     private DateTimeOffset _createdAt;
     private DateTimeOffset? _finishedAt;
     private string? _error;
-    private Task _work = Task.CompletedTask;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -52,7 +51,7 @@ public sealed partial class RebuildJobGrain(
             _createdAt = time.GetUtcNow();
             // Not awaited: the request is answered now. The work runs on this grain's scheduler, between its calls,
             // so the fields it updates need no lock.
-            _work = RunAsync(request);
+            _ = RunAsync(request);
         }
 
         return GetStatusAsync();
@@ -65,16 +64,21 @@ public sealed partial class RebuildJobGrain(
     private async Task RunAsync(RebuildJobRequest request)
     {
         await Task.Yield(); // let StartAsync answer first
-        IReadOnlyList<string> accounts;
         try
         {
-            accounts = request.Accounts ?? await ListAccountsAsync(request.Workspace);
+            await RebuildAllAsync(request);
         }
-        catch (StorageUnavailableException e)
+        catch (Exception e)
         {
+            // Nothing awaits this task: whatever stops the job must end in its status, not in an unobserved task.
+            LogJobFailed(logger, e, _jobId);
             Finish(RebuildJobState.Failed, e.Message);
-            return;
         }
+    }
+
+    private async Task RebuildAllAsync(RebuildJobRequest request)
+    {
+        var accounts = request.Accounts ?? await ListAccountsAsync(request.Workspace);
 
         (_total, _state) = (accounts.Count, RebuildJobState.Running);
         LogStarted(logger, _jobId, request.Workspace, accounts.Count);
@@ -155,6 +159,9 @@ public sealed partial class RebuildJobGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Rebuild job {JobId}: rebuilding {Count} accounts of workspace {Workspace}")]
     private static partial void LogStarted(ILogger logger, string jobId, string workspace, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Rebuild job {JobId} stopped")]
+    private static partial void LogJobFailed(ILogger logger, Exception exception, string jobId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rebuild job {JobId}: account {Workspace}/{AccountId} failed")]
     private static partial void LogAccountFailed(ILogger logger, Exception exception, string jobId, string workspace, string accountId);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using IngestLayer.Contracts;
 using IngestLayer.Gateway.Parsing;
+using IngestLayer.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -55,7 +56,16 @@ public static class RebuildApi
             return bad;
         }
 
-        var result = await grains.GetGrain<IAccountGrain>(GrainKeys.Account(workspace, accountId)).RebuildAsync();
+        AccountRebuildResult result;
+        try
+        {
+            result = await grains.GetGrain<IAccountGrain>(GrainKeys.Account(workspace, accountId)).RebuildAsync();
+        }
+        catch (StorageUnavailableException e)
+        {
+            return Problems.Unavailable($"The event log could not be read, nothing was changed: {e.Message}");
+        }
+
         return result.Outcome switch
         {
             AccountRebuildOutcome.LogKeepsNoEvents => Problems.Conflict("No stored events", EmbeddedDetail),
