@@ -43,6 +43,37 @@ public sealed class RebuildTests() : DurableRebuild("rebuild")
         Assert.Equal(1, (await Host.AccountAsync(acme))!["events"]!["dashboard viewed"]!["24h"]!.GetValue<long>());
     }
 
+    [Fact]
+    public async Task rebuilds_racing_live_ingest_neither_lose_nor_double_count_an_event()
+    {
+        var acme = NewId("acme");
+        const int Batches = 20, PerBatch = 10;
+        var ingest = Task.Run(async () =>
+        {
+            for (var i = 0; i < Batches; i++)
+            {
+                await ReportsAsync(acme, PerBatch, firstUser: i * PerBatch);
+            }
+        });
+        var rebuilds = 0;
+        while (!ingest.IsCompleted)
+        {
+            var (status, _, _) = await Host.OpsAsync(HttpMethod.Post, $"/ops/accounts/{acme}/rebuild");
+            Assert.True(status is 200 or 404, $"rebuild answered {status}"); // 404 until the first event is stored
+            rebuilds += status == 200 ? 1 : 0;
+        }
+
+        await ingest;
+        var account = await AppliedAsync(acme, Batches * PerBatch); // read-your-writes: every stored event dispatched
+        var (_, result, _) = await Host.OpsAsync(HttpMethod.Post, $"/ops/accounts/{acme}/rebuild");
+
+        Assert.True(rebuilds > 0, "no rebuild ran while events were arriving");
+        Assert.Equal(Batches * PerBatch, account["events"]!["report exported"]!["24h"]!.GetValue<long>());
+        Assert.Equal(Batches * PerBatch, account["members"]!.GetValue<int>());
+        Assert.Equal((200L, 200L, 200L), (result!["events_replayed"]!.GetValue<long>(),
+            result["before"]!["events_applied"]!.GetValue<long>(), result["after"]!["events_applied"]!.GetValue<long>()));
+    }
+
     // The log keeps times to the microsecond (timestamptz), the live state had them to the tick.
     private static string Comparable(JsonNode account)
     {
