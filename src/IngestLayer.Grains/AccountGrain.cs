@@ -112,6 +112,9 @@ public sealed partial class AccountGrain(
         state.State = rebuilt;
         _prunedDay = TimeBuckets.Of(now).Day; // the replay pruned at the end
         _flusher.MarkDirty();
+        // Written now: checkpoints write only grains the dispatcher touched and the flush timer may be minutes away,
+        // and a crash must not quietly undo a rebuild the caller was told about. If the write fails the caller hears
+        // so, and the rebuilt state stays dirty for the flush timer or deactivation.
         await _flusher.WriteIfDirtyAsync(state);
         await ScheduleIfTimeBasedAsync(compiled);
         var result = new AccountRebuildResult(
