@@ -12,6 +12,12 @@ public sealed class ListEventLog : IEventLog
 
     /// <summary>The host recorded as appending what is appended from now on (<c>ingested_by</c>).</summary>
     public string? Origin { get; set; }
+
+    /// <summary>Accounts whose history cannot be read (the database away), to test failures.</summary>
+    public HashSet<string> Unreadable { get; } = [];
+
+    /// <summary>Workspaces whose accounts cannot be listed.</summary>
+    public HashSet<string> Unlistable { get; } = [];
     private readonly Lock _gate = new();
 
     public ValueTask<IReadOnlyList<IngestEvent>> AppendAsync(IReadOnlyList<IngestEvent> events, CancellationToken cancellationToken)
@@ -50,6 +56,11 @@ public sealed class ListEventLog : IEventLog
         List<StoredEvent> all;
         lock (_gate)
         {
+            if (Unreadable.Contains(accountId))
+            {
+                throw new StorageUnavailableException($"The history of {accountId} cannot be read (test).");
+            }
+
             all = [.. _events.Select((e, i) => new StoredEvent(e, _origins[i])).Where(s => s.Event.Workspace == workspace)];
         }
 
@@ -68,6 +79,11 @@ public sealed class ListEventLog : IEventLog
     {
         lock (_gate)
         {
+            if (Unlistable.Contains(workspace))
+            {
+                throw new StorageUnavailableException($"The accounts of {workspace} cannot be listed (test).");
+            }
+
             return Task.FromResult<IReadOnlyList<string>>([.. _events
                 .Where(e => e.Workspace == workspace && e.AccountId is not null && (afterAccountId is null || string.CompareOrdinal(e.AccountId, afterAccountId) > 0))
                 .Select(e => e.AccountId!).Distinct().Order(StringComparer.Ordinal).Take(max)]);
