@@ -10,6 +10,7 @@ public static class GrainKeys
     private const string AccountPrefix = "acct:";
     private const string UserPrefix = "user:";
     private const string RulesPrefix = "rules:";
+    private const string RebuildJobPrefix = "rebuild:";
 
     public static string Account(string workspace, string accountId) => AccountPrefix + workspace + ":" + Uri.EscapeDataString(accountId);
 
@@ -17,6 +18,12 @@ public static class GrainKeys
 
     /// <summary>The workspace's rules grain (<see cref="IWorkspaceRulesGrain"/>); the workspace name is already key-safe.</summary>
     public static string Rules(string workspace) => RulesPrefix + workspace;
+
+    /// <summary>A bulk rebuild job's grain (<see cref="IRebuildJobGrain"/>); job ids are made by the host, already key-safe.</summary>
+    public static string RebuildJob(string jobId) => RebuildJobPrefix + jobId;
+
+    /// <summary>The job id of a key made by <see cref="RebuildJob"/>.</summary>
+    public static string RebuildJobId(string grainKey) => grainKey[RebuildJobPrefix.Length..];
 
     /// <summary>The workspace of a key made by <see cref="Rules"/>.</summary>
     public static string RulesWorkspace(string grainKey) => grainKey[RulesPrefix.Length..];

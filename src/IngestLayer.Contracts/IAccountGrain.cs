@@ -22,6 +22,15 @@ public interface IAccountGrain : IGrainWithStringKey, ISnapshotGrain
     /// </summary>
     Task SnoozeAsync(string? ruleId, DateTimeOffset until);
 
+    /// <summary>
+    /// Replaces the account's state with one rebuilt from the stored log through the workspace's current rules,
+    /// discarding every alert the replay fires, so nothing is sent for the past and rules end latched where the
+    /// replay leaves them. Keeps what no event carries: the owner assignment, snoozes, recent alerts. Events
+    /// delivered afterwards that the replay already covered are skipped; later ones apply once.
+    /// </summary>
+    [ResponseTimeout("00:10:00")] // a long history takes longer than the default 30 s call timeout
+    Task<AccountRebuildResult> RebuildAsync();
+
     /// <summary>The account's live state, or null for an account never seen.</summary>
     Task<AccountSnapshot?> GetSnapshotAsync();
 }

@@ -107,6 +107,60 @@ public sealed partial class AccountGrain(
 
     public Task PersistAsync() => _flusher.WriteIfDirtyAsync(state);
 
+    public async Task<AccountRebuildResult> RebuildAsync()
+    {
+        if (!_flusher.Durable)
+        {
+            return AccountRebuildResult.NotRebuilt(AccountRebuildOutcome.LogKeepsNoEvents); // the embedded log keeps no event bodies
+        }
+
+        // Fetched, not cached: a rebuild usually follows a rule change, which another silo's copy may not have yet.
+        var compiled = await rules.RefreshAsync(_workspace);
+        var now = time.GetUtcNow();
+        var replay = new AccountReplay(compiled, _workspace, _accountId, rulesOptions.Value.ScheduleInterval, now);
+        // The grain is not reentrant: no batch applies while the log is read, and the replay's watermarks skip
+        // whatever the dispatcher delivers afterwards that the read already covered.
+        await foreach (var stored in ServiceProvider.GetRequiredService<IEventLog>().ReadAccountAsync(_workspace, _accountId, CancellationToken.None))
+        {
+            replay.Apply(stored.Event, stored.IngestedBy);
+        }
+
+        if (replay.EventsReplayed == 0)
+        {
+            return AccountRebuildResult.NotRebuilt(AccountRebuildOutcome.NoStoredEvents);
+        }
+
+        var old = state.State;
+        var rebuilt = replay.Finish();
+        KeepWhatNoEventCarries(old, rebuilt);
+        state.State = rebuilt;
+        _prunedDay = TimeBuckets.Of(now).Day; // the replay pruned at the end
+        _flusher.MarkDirty();
+        // Written now: checkpoints write only grains the dispatcher touched and the flush timer may be minutes away,
+        // and a crash must not quietly undo a rebuild the caller was told about. If the write fails the caller hears
+        // so, and the rebuilt state stays dirty for the flush timer or deactivation.
+        await _flusher.WriteIfDirtyAsync(state);
+        await ScheduleIfTimeBasedAsync(compiled);
+        var result = new AccountRebuildResult(
+            AccountRebuildOutcome.Rebuilt, replay.EventsReplayed, replay.AlertsSuppressed, old.EventsApplied, rebuilt.EventsApplied,
+            old.Members.Count, rebuilt.Members.Count, replay.RulesHolding());
+        LogRebuilt(logger, _workspace, _accountId, result.EventsReplayed, result.AlertsSuppressed, old.EventsApplied, rebuilt.EventsApplied);
+        return result;
+    }
+
+    // Not in the log: book-of-business assignments (the live owner and channel are the newest of those and the group
+    // traits the replay saw, so the live values win), snoozes, alerts actually fired, the reminder registration.
+    // The old watermarks stay too: a position the live grain applied must not be applied again on redelivery.
+    private static void KeepWhatNoEventCarries(AccountState old, AccountState rebuilt)
+    {
+        rebuilt.Owner = old.Owner ?? rebuilt.Owner;
+        rebuilt.SlackChannel = old.SlackChannel ?? rebuilt.SlackChannel;
+        rebuilt.Snoozes = old.Snoozes;
+        rebuilt.RecentAlerts = old.RecentAlerts;
+        rebuilt.RulesReminder = old.RulesReminder;
+        rebuilt.Applied.Include(old.Applied);
+    }
+
     private async Task EnqueueAsync(List<Alert>? fired)
     {
         if (fired is null)
@@ -214,6 +268,9 @@ public sealed partial class AccountGrain(
             Health = HealthScore.Compute(s, now),
         });
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Rebuilt account {Workspace}/{AccountId} from {Events} stored events; {Suppressed} alerts of the replay discarded; events applied {Before} -> {After}")]
+    private static partial void LogRebuilt(ILogger logger, string workspace, string accountId, long events, int suppressed, long before, long after);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Rule {Rule} fired for account {Workspace}/{AccountId}: alert {AlertId} (new: {Added}, snoozed: {Snoozed})")]
     private static partial void LogAlertFired(ILogger logger, string rule, string workspace, string accountId, string alertId, bool added, bool snoozed);

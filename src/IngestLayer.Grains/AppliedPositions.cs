@@ -32,4 +32,19 @@ public sealed class AppliedPositions
         _through[origin] = position;
         return true;
     }
+
+    /// <summary>Raises each origin's watermark to at least <paramref name="other"/>'s.</summary>
+    public void Include(AppliedPositions other)
+    {
+        foreach (var (origin, through) in other._through)
+        {
+            if (!_through.TryGetValue(origin, out var mine) || mine < through)
+            {
+                _through[origin] = through;
+            }
+        }
+    }
+
+    /// <summary>The newest position applied from <paramref name="origin"/>, 0 when none.</summary>
+    public long Through(string origin) => _through.GetValueOrDefault(origin);
 }

@@ -24,6 +24,7 @@ public static class IngestLayerHost
         app.MapRulesApi();
         app.MapPipelinesApi();
         app.MapOwnerPreferencesApi();
+        app.MapRebuildApi();
         app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
         return app;
     }

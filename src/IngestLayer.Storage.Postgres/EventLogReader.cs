@@ -12,7 +12,8 @@ namespace IngestLayer.Storage.Postgres;
 /// </summary>
 internal static class EventLogReader
 {
-    private const string Columns = """
+    /// <summary>The columns <see cref="ReadEvent"/> reads, in its order.</summary>
+    public const string Columns = """
         position, workspace, source, message_id, kind, event, user_id, anonymous_id, account_id, previous_id,
         event_time, received_at, feature, count, plan, properties::text, traits::text
         """;
@@ -49,7 +50,8 @@ internal static class EventLogReader
         return page;
     }
 
-    private static IngestEvent ReadEvent(NpgsqlDataReader r) => new()
+    /// <summary>One row of <see cref="Columns"/> as an event.</summary>
+    public static IngestEvent ReadEvent(NpgsqlDataReader r) => new()
     {
         Position = r.GetInt64(0),
         Workspace = r.GetString(1),

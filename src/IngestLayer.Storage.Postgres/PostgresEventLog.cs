@@ -135,6 +135,60 @@ public sealed partial class PostgresEventLog : IEventLog, IAsyncDisposable
         }
     }
 
+    public async IAsyncEnumerable<StoredEvent> ReadAccountAsync(string workspace, string accountId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var history = await AccountHistoryReader.OpenAsync(_dataSource, workspace, accountId, cancellationToken);
+        var attribution = new AccountAttribution(accountId);
+        while (await history.ReadPageAsync(cancellationToken) is { Count: > 0 } page)
+        {
+            foreach (var stored in page)
+            {
+                if (attribution.Attribute(stored.Event) is { } e)
+                {
+                    yield return stored with { Event = e };
+                }
+            }
+        }
+    }
+
+    public async Task<IReadOnlyList<string>> ReadAccountIdsAsync(string workspace, string? afterAccountId, int max, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
+        // A loose index scan of (workspace, account_id, position): one index probe per account, where DISTINCT
+        // would read every event of the workspace.
+        const string sql = """
+            WITH RECURSIVE ids(id) AS (
+                (SELECT account_id FROM event_log
+                 WHERE workspace = $1 AND account_id IS NOT NULL AND ($2::text IS NULL OR account_id > $2)
+                 ORDER BY account_id LIMIT 1)
+                UNION ALL
+                SELECT (SELECT account_id FROM event_log
+                        WHERE workspace = $1 AND account_id IS NOT NULL AND account_id > ids.id
+                        ORDER BY account_id LIMIT 1)
+                FROM ids WHERE ids.id IS NOT NULL)
+            SELECT id FROM ids WHERE id IS NOT NULL LIMIT $3
+            """;
+        var ids = new List<string>();
+        try
+        {
+            await using var command = _dataSource.CreateCommand(sql);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = workspace });
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)afterAccountId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = max });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                ids.Add(reader.GetString(0));
+            }
+        }
+        catch (Exception e) when (PostgresErrors.IsStoreFailure(e))
+        {
+            throw PostgresErrors.Translate(e, "list the accounts of the event log");
+        }
+
+        return ids;
+    }
+
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();

@@ -21,4 +21,20 @@ public interface IEventLog
     /// (to redispatch what a host acknowledged before it died). A log that keeps no event bodies returns none.
     /// </summary>
     IAsyncEnumerable<IngestEvent> ReadAsync(long afterPosition, string? ingestedBy, int max, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The stored events live dispatch attributed to account <paramref name="accountId"/> of
+    /// <paramref name="workspace"/>, in position order, with the host that appended each: those naming the account,
+    /// and the account-less activity of its users that resolved to it (see <see cref="AccountAttribution"/>). All of
+    /// it is read from one snapshot of the log, so for each host the events returned are every one that host stored
+    /// up to the last returned. A log that keeps no event bodies returns none.
+    /// </summary>
+    IAsyncEnumerable<StoredEvent> ReadAccountAsync(string workspace, string accountId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The accounts stored events of <paramref name="workspace"/> name, in the store's order of account ids, after
+    /// <paramref name="afterAccountId"/> (null: from the first), at most <paramref name="max"/>; page on by the last.
+    /// A log that keeps no event bodies returns none.
+    /// </summary>
+    Task<IReadOnlyList<string>> ReadAccountIdsAsync(string workspace, string? afterAccountId, int max, CancellationToken cancellationToken);
 }

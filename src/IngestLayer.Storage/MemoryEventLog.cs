@@ -65,6 +65,12 @@ public sealed class MemoryEventLog : IEventLog
     public IAsyncEnumerable<IngestEvent> ReadAsync(long afterPosition, string? ingestedBy, int max, CancellationToken cancellationToken) =>
         AsyncEnumerable.Empty<IngestEvent>();
 
+    public IAsyncEnumerable<StoredEvent> ReadAccountAsync(string workspace, string accountId, CancellationToken cancellationToken) =>
+        AsyncEnumerable.Empty<StoredEvent>();
+
+    public Task<IReadOnlyList<string>> ReadAccountIdsAsync(string workspace, string? afterAccountId, int max, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>([]);
+
     // 64 bits: over a million-event window the chance that two different ids collide is about 1 in 30 million.
     private static ulong DedupeKey(IngestEvent e) =>
         XxHash3.HashToUInt64(MemoryMarshal.AsBytes(e.MessageId.AsSpan()), seed: (long)XxHash3.HashToUInt64(MemoryMarshal.AsBytes(e.Source.AsSpan())));

@@ -41,6 +41,21 @@ internal static class ClusterApi
         return copy.ToJsonString();
     }
 
+    /// <summary>An ops call with the admin token: the status, the JSON body (null when empty) and the Location header.</summary>
+    public static async Task<(int Status, JsonNode? Body, Uri? Location)> OpsAsync(this HostProcess host, HttpMethod method, string path, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(host.BaseAddress, path));
+        if (body is not null)
+        {
+            request.Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+        }
+
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TwoHostCluster.AdminToken);
+        using var response = await Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return ((int)response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text), response.Headers.Location);
+    }
+
     public static long Count(JsonNode account, string group, string key, string window = "24h") =>
         account[group]?[key]?[window]?.GetValue<long>() ?? 0;
 

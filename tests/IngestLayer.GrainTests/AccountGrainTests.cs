@@ -23,6 +23,18 @@ public class AccountGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task in_embedded_mode_a_rebuild_changes_nothing_since_the_log_keeps_no_events()
+    {
+        var acme = GrainTestEvents.NewId("acme");
+        await Account(acme).ApplyAsync(new EventBatch([Events.Track("u1", "report exported", acme)]));
+
+        var result = await Account(acme).RebuildAsync();
+
+        Assert.Equal(AccountRebuildOutcome.LogKeepsNoEvents, result.Outcome);
+        Assert.Equal(1, (await Account(acme).GetSnapshotAsync())!.EventsApplied);
+    }
+
+    [Fact]
     public async Task events_without_an_account_are_attributed_through_the_users_latest_membership()
     {
         var (user, acme, globex) = (GrainTestEvents.NewId("u"), GrainTestEvents.NewId("acme"), GrainTestEvents.NewId("globex"));

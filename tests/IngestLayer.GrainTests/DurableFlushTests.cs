@@ -23,6 +23,9 @@ public sealed class DurableFlushCluster : IAsyncLifetime
 
     public MemoryOwnerStore Owners { get; } = new();
 
+    /// <summary>Where account grains enqueue the alerts they fire.</summary>
+    public MemoryAlertOutbox Outbox { get; } = new(Options.Create(new EmbeddedOptions()), TimeProvider.System);
+
     public InProcessTestCluster Cluster { get; }
 
     public DurableFlushCluster()
@@ -32,7 +35,7 @@ public sealed class DurableFlushCluster : IAsyncLifetime
         {
             silo.Services.AddGrainStorage(GrainStorage.Name, (_, _) => Storage);
             silo.Services.AddKeyedSingleton(AppClock.Key, TimeProvider.System);
-            silo.Services.AddSingleton<IAlertOutbox>(sp => new MemoryAlertOutbox(Options.Create(new EmbeddedOptions()), TimeProvider.System));
+            silo.Services.AddSingleton<IAlertOutbox>(Outbox);
             silo.Services.AddOptions<SignalOptions>().Configure(o => o.ApplyDefaults());
             silo.Services.AddIngestLayerRules();
             silo.Services.AddIngestLayerPipelines();

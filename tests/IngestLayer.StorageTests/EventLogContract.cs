@@ -118,6 +118,27 @@ public abstract class EventLogContract
     }
 
     [Fact]
+    public async Task an_account_s_events_and_the_workspace_s_accounts_are_read_back_only_from_a_log_that_keeps_them()
+    {
+        var ws = TestEvents.NewWorkspace();
+        var stored = await Log.AppendAsync([TestEvents.Track(ws, "h1"), TestEvents.Track(ws, "h2", account: "globex"), TestEvents.Group(ws, "h3")], CancellationToken.None);
+
+        var history = await Log.ReadAccountAsync(ws, "acme", CancellationToken.None).ToListAsync();
+        var accounts = await Log.ReadAccountIdsAsync(ws, null, 10, CancellationToken.None);
+
+        if (!KeepsEvents)
+        {
+            // Rebuilding replays the stored log; the embedded log has nothing to replay.
+            Assert.Empty(history);
+            Assert.Empty(accounts);
+            return;
+        }
+
+        Assert.Equal([("h1", stored[0].Position), ("h3", stored[2].Position)], history.Select(s => (s.Event.MessageId, s.Event.Position)));
+        Assert.Equal(["acme", "globex"], accounts);
+    }
+
+    [Fact]
     public async Task read_returns_stored_events_whole_in_position_order_after_a_position()
     {
         var ws = TestEvents.NewWorkspace();

@@ -9,12 +9,16 @@ internal static class JsonBody
 {
     public const int MaxBytes = 65_536;
 
-    public static async Task<(JsonElement Body, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    public static Task<(JsonElement Body, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        ReadAsync(request, MaxBytes, cancellationToken);
+
+    /// <summary>As <see cref="ReadAsync(HttpRequest, CancellationToken)"/>, for a body that may be up to <paramref name="maxBytes"/>.</summary>
+    public static async Task<(JsonElement Body, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
-        using var body = await RequestBody.ReadAsync(request, MaxBytes, cancellationToken);
+        using var body = await RequestBody.ReadAsync(request, maxBytes, cancellationToken);
         if (body.TooLarge)
         {
-            return (default, Problems.TooLarge($"The body is over the {MaxBytes}-byte limit."));
+            return (default, Problems.TooLarge($"The body is over the {maxBytes}-byte limit."));
         }
 
         if (body.Error is { } error)

@@ -41,7 +41,7 @@ public sealed class Backtester
 
         if (!_accounts.TryGetValue(accountId, out var account))
         {
-            _accounts[accountId] = account = new Account(new AccountState(), NextTick(e.Timestamp));
+            _accounts[accountId] = account = new Account(new AccountState(), NextTick(e.Timestamp, _tick));
             if (_owner(accountId) is { } assignment)
             {
                 account.State.AssignOwner(assignment);
@@ -80,9 +80,10 @@ public sealed class Backtester
         }
     }
 
-    private DateTimeOffset NextTick(DateTimeOffset after)
+    /// <summary>The schedule's first tick after <paramref name="after"/>: ticks fall on multiples of <paramref name="tick"/> since the Unix epoch.</summary>
+    internal static DateTimeOffset NextTick(DateTimeOffset after, TimeSpan tick)
     {
-        var ticks = _tick.Ticks;
+        var ticks = tick.Ticks;
         var sinceEpoch = (after - DateTimeOffset.UnixEpoch).Ticks;
         return DateTimeOffset.UnixEpoch.AddTicks(((sinceEpoch / ticks) + 1) * ticks);
     }

@@ -9,6 +9,9 @@ namespace IngestLayer.Grains.Rules;
 /// </summary>
 public sealed class RuleCache(IGrainFactory grains, IOptions<RulesOptions> options) : WorkspaceCache<CompiledRules>(options.Value.RefreshInterval)
 {
+    /// <summary>Fetches the workspace's rules from its rules grain now, whatever the age of this silo's copy.</summary>
+    public Task<CompiledRules> RefreshAsync(string workspace) => FetchAsync(workspace);
+
     /// <summary>Replaces the workspace's entry (the rules grain calls this on its silo after a change).</summary>
     public CompiledRules Update(string workspace, RuleSet rules) => Store(workspace, CompiledRules.Compile(rules));
 
