@@ -43,9 +43,12 @@ public sealed partial class AlertDeliveryService(
         {
             try
             {
-                foreach (var (channel, held) in _budget.TakeEndedDigests(time.GetUtcNow()))
+                foreach (var (key, held) in _budget.TakeEndedDigests(time.GetUtcNow()))
                 {
-                    await DeliverDigestAsync(channel, held, stoppingToken);
+                    foreach (var (channel, entries) in DigestsOf(key, held))
+                    {
+                        await DeliverDigestAsync(channel, entries, stoppingToken);
+                    }
                 }
 
                 await _ownerDigests.RunDueAsync(stoppingToken);
@@ -94,6 +97,11 @@ public sealed partial class AlertDeliveryService(
 
                 group.Add(entry);
             }
+            else if (entry.Alert.ThrottlePerMinute is { } throttle && !_budget.TryPostSingle(PipelineKey(entry.Alert), entry, throttle, time.GetUtcNow()))
+            {
+                // Past its pipeline's throttle: held until the pipeline's minute ends, then in its channel's digest.
+                LogHeldForDigest(entry.Alert.AlertId, channel);
+            }
             else if (_budget.TryPostSingle(channel, entry, settings.ChannelBudgetPerMinute, time.GetUtcNow()))
             {
                 await DeliverAsync(entry, stoppingToken);
@@ -109,6 +117,25 @@ public sealed partial class AlertDeliveryService(
         {
             await DeliverDigestAsync(channel, entries, stoppingToken);
         }
+    }
+
+    // A pipeline's throttle is a budget window of its own, keyed so it can never collide with a channel name. Its
+    // deliveries may go to several channels (an owner's own channel each), so what it held goes out as one digest per channel.
+    private const string PipelinePrefix = "\u0001pipeline\n";
+
+    private static string PipelineKey(Contracts.Alert alert) => PipelinePrefix + alert.Workspace + "/" + alert.Rule;
+
+    private IEnumerable<(string Channel, IReadOnlyList<OutboxEntry> Entries)> DigestsOf(string key, IReadOnlyList<OutboxEntry> held)
+    {
+        if (!key.StartsWith(PipelinePrefix, StringComparison.Ordinal))
+        {
+            return [(key, held)];
+        }
+
+        var fallback = options.CurrentValue.DefaultChannel;
+        return held
+            .GroupBy(e => FirstNonBlank(e.Alert.Channel, fallback) ?? "", StringComparer.Ordinal)
+            .Select(g => (g.Key, (IReadOnlyList<OutboxEntry>)[.. g]));
     }
 
     private async Task DeliverDigestAsync(string channel, IReadOnlyList<OutboxEntry> entries, CancellationToken stoppingToken)
