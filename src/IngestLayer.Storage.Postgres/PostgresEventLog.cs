@@ -151,6 +151,32 @@ public sealed partial class PostgresEventLog : IEventLog, IAsyncDisposable
         }
     }
 
+    public async Task<IReadOnlyList<IngestEvent>> ReadLatestAsync(string workspace, int max, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
+        var latest = new List<IngestEvent>(Math.Min(max, 1_000));
+        try
+        {
+            // Backwards along the primary key, skipping other workspaces: recent events are what is asked for.
+            await using var command = _dataSource.CreateCommand(
+                $"SELECT {EventLogReader.Columns} FROM event_log WHERE workspace = $1 ORDER BY position DESC LIMIT $2");
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = workspace });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = max });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                latest.Add(EventLogReader.ReadEvent(reader));
+            }
+        }
+        catch (Exception e) when (PostgresErrors.IsStoreFailure(e))
+        {
+            throw PostgresErrors.Translate(e, "read the event log");
+        }
+
+        latest.Reverse();
+        return latest;
+    }
+
     public async Task<IReadOnlyList<string>> ReadAccountIdsAsync(string workspace, string? afterAccountId, int max, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);

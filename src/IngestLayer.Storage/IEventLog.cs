@@ -37,4 +37,10 @@ public interface IEventLog
     /// A log that keeps no event bodies returns none.
     /// </summary>
     Task<IReadOnlyList<string>> ReadAccountIdsAsync(string workspace, string? afterAccountId, int max, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The newest <paramref name="max"/> stored events of <paramref name="workspace"/>, in position order (a pipeline
+    /// test over recent traffic). A log that keeps no event bodies returns none.
+    /// </summary>
+    Task<IReadOnlyList<IngestEvent>> ReadLatestAsync(string workspace, int max, CancellationToken cancellationToken);
 }

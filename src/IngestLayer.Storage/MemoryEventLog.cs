@@ -71,6 +71,9 @@ public sealed class MemoryEventLog : IEventLog
     public Task<IReadOnlyList<string>> ReadAccountIdsAsync(string workspace, string? afterAccountId, int max, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<string>>([]);
 
+    public Task<IReadOnlyList<IngestEvent>> ReadLatestAsync(string workspace, int max, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<IngestEvent>>([]);
+
     // 64 bits: over a million-event window the chance that two different ids collide is about 1 in 30 million.
     private static ulong DedupeKey(IngestEvent e) =>
         XxHash3.HashToUInt64(MemoryMarshal.AsBytes(e.MessageId.AsSpan()), seed: (long)XxHash3.HashToUInt64(MemoryMarshal.AsBytes(e.Source.AsSpan())));

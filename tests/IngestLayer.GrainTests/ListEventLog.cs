@@ -75,6 +75,14 @@ public sealed class ListEventLog : IEventLog
         }
     }
 
+    public Task<IReadOnlyList<IngestEvent>> ReadLatestAsync(string workspace, int max, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<IngestEvent>>([.. _events.Where(e => e.Workspace == workspace).TakeLast(max)]);
+        }
+    }
+
     public Task<IReadOnlyList<string>> ReadAccountIdsAsync(string workspace, string? afterAccountId, int max, CancellationToken cancellationToken)
     {
         lock (_gate)

@@ -31,7 +31,7 @@ public static partial class PipelinesApi
         pipelines.MapPost("/{pipelineId}/disable", (string pipelineId, string? workspace, IGrainFactory grains) => SetEnabledAsync(pipelineId, workspace, grains, false))
             .WithName("DisablePipeline").WithSummary("Turn a pipeline off without deleting it (a new version).");
         pipelines.MapPost("/{pipelineId}/test", TestAsync).WithName("TestPipeline")
-            .WithSummary("Run sample events (the body, as POST /v1/events takes them) through the pipeline: matched or not, which step dropped each and why, the enriched context and the rendered messages. Nothing is sent.");
+            .WithSummary("Run sample events (the body, as POST /v1/events takes them, or ?last=N stored events) through the pipeline: matched or not, which step dropped each and why, the enriched context and the rendered messages. Nothing is sent.");
         pipelines.MapDelete("/{pipelineId}", DeleteAsync).WithName("DeletePipeline").WithSummary("Delete a pipeline (kept in its history).");
         app.MapNamedListsApi();
         return app;
@@ -89,12 +89,15 @@ public static partial class PipelinesApi
         return TypedResults.Ok(new PipelineStatusResponse(PipelineDocument.From(pipeline), stats, errors));
     }
 
+    /// <summary>Most stored events one test runs over (<c>?last=</c>).</summary>
+    public const int MaxTestEvents = 1_000;
+
     /// <summary>The tester's answer.</summary>
     public sealed record PipelineTestResponse(string PipelineId, int Version, bool Enabled, IReadOnlyList<PipelineTestResult> Results, IReadOnlyList<RejectedEvent> Rejected);
 
     private static async Task<Results<Ok<PipelineTestResponse>, ProblemHttpResult>> TestAsync(
-        string pipelineId, HttpRequest request, string? workspace, IGrainFactory grains, PipelineTester tester, IOptions<IngestLayerOptions> options,
-        TimeProvider time, CancellationToken cancellationToken)
+        string pipelineId, int? last, HttpRequest request, string? workspace, IGrainFactory grains, PipelineTester tester, IEventLog log,
+        IOptions<IngestLayerOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         if (OpsApi.CheckWorkspace(ref workspace) is { } bad)
         {
@@ -107,21 +110,41 @@ public static partial class PipelinesApi
             return NoSuchPipeline(pipelineId, workspace);
         }
 
-        var (body, problem) = await JsonBody.ReadAsync(request, cancellationToken);
-        if (problem is not null)
+        IReadOnlyList<IngestEvent> events;
+        IReadOnlyList<RejectedEvent> rejected = [];
+        if (last is { } count)
         {
-            return problem;
-        }
+            if (count is < 1 or > MaxTestEvents)
+            {
+                return Problems.BadRequest("Invalid query", $"'last' must be a whole number from 1 to {MaxTestEvents}.");
+            }
 
-        var parsed = NativeEventParser.Parse(body, new Source("pipeline-test", workspace), time.GetUtcNow(), options.Value.MaxEventBytes);
-        if (parsed.EnvelopeError is { } envelope)
-        {
-            return Problems.BadRequest("Invalid sample", envelope + " Send sample events as POST /v1/events takes them: one event, or {\"events\": [...]}.");
+            events = await log.ReadLatestAsync(workspace, count, cancellationToken);
+            if (events.Count == 0)
+            {
+                return Problems.Conflict("No stored events", $"The event log holds no events of workspace '{workspace}' to test with. (Embedded mode keeps no event bodies: send sample events in the body, or run the host in durable mode, ConnectionStrings:Postgres.)");
+            }
         }
-
-        if (parsed.Events.Count == 0)
+        else
         {
-            return Problems.InvalidEvents(parsed.Rejected);
+            var (body, problem) = await JsonBody.ReadAsync(request, cancellationToken);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            var parsed = NativeEventParser.Parse(body, new Source("pipeline-test", workspace), time.GetUtcNow(), options.Value.MaxEventBytes);
+            if (parsed.EnvelopeError is { } envelope)
+            {
+                return Problems.BadRequest("Invalid sample", envelope + " Send sample events as POST /v1/events takes them: one event, or {\"events\": [...]}; or ask for ?last=N stored events.");
+            }
+
+            if (parsed.Events.Count == 0)
+            {
+                return Problems.InvalidEvents(parsed.Rejected);
+            }
+
+            (events, rejected) = (parsed.Events, parsed.Rejected);
         }
 
         if (CompiledPipeline.TryCompile(definition, CompiledPipelines.Registry(set.Lists), out var error) is not { } pipeline)
@@ -129,8 +152,8 @@ public static partial class PipelinesApi
             return Problems.Conflict("Pipeline does not compile", $"Pipeline '{pipelineId}' no longer compiles ({error}); fix it with PUT /ops/pipelines/{pipelineId}.");
         }
 
-        var results = await tester.RunAsync(pipeline, workspace, parsed.Events);
-        return TypedResults.Ok(new PipelineTestResponse(definition.Id, definition.Version, definition.Enabled, results, parsed.Rejected));
+        var results = await tester.RunAsync(pipeline, workspace, events);
+        return TypedResults.Ok(new PipelineTestResponse(definition.Id, definition.Version, definition.Enabled, results, rejected));
     }
 
     private static async Task<Results<Created<PipelineDocument>, ProblemHttpResult>> CreateAsync(HttpRequest request, string? workspace, IGrainFactory grains, CancellationToken cancellationToken)
