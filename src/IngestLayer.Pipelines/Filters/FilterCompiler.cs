@@ -184,7 +184,7 @@ public static class FilterCompiler
                 {
                     var read = numeric.Read;
                     var number = Number(numeric, literal);
-                    return c => read(c) is { } x && Holds(op, x.CompareTo(number));
+                    return c => read(c) is { } x && Holds(op, ((double)x).CompareTo(number));
                 }
 
                 case TimestampField time:
