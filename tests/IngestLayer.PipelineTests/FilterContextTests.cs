@@ -71,6 +71,35 @@ public class FilterContextTests
         Assert.All(Enumerable.Range(0, 40), i => Assert.True(Evaluate($"properties.k{i} == {i}", context)));
     }
 
+    [Theory]
+    [InlineData("properties.a == \"x\\\"}y\"", true)]
+    [InlineData("properties.b.c == \"}]\"", true)]
+    [InlineData("properties.b.d.1.e == \"[\"", true)]
+    [InlineData("properties.n == -1500", true)]
+    [InlineData("properties.t == true", true)]
+    [InlineData("properties.nul exists", false)]
+    [InlineData("properties.last == \"z\"", true)]
+    [InlineData("properties.e exists", false)]
+    public void the_scan_steps_over_strings_nested_values_and_blanks(string filter, bool expected)
+    {
+        var context = new FilterContext(Samples.Event(properties: """
+            { "a" : "x\"}y" ,
+              "b":{"c":"}]","d":[1,{"e":"["}]} ,"n": -1.5e3 ,"t":true,"nul":null, "last" : "z" }
+            """));
+
+        Assert.Equal(expected, Evaluate(filter, context));
+    }
+
+    [Fact]
+    public void bad_escapes_and_truncated_nested_values_do_not_throw()
+    {
+        var context = new FilterContext(Samples.Event(properties: "{\"a\":\"\\q\",\"b\":1,\"c\":[1,\"x}"));
+
+        Assert.False(Evaluate("properties.a == \"q\"", context));
+        Assert.True(Evaluate("properties.b == 1", context));
+        Assert.False(Evaluate("properties.c contains 1", context));
+    }
+
     private static bool Evaluate(string text, FilterContext context)
     {
         Assert.True(FilterCompiler.TryCompile(text, null, out var filter, out var error), error?.Message);
