@@ -133,7 +133,7 @@ public static class FilterCompiler
                     }
 
                     var truth = ((BoolLiteral)literal).Value ? "true" : "false";
-                    return c => string.Equals(read(c), truth, StringComparison.OrdinalIgnoreCase);
+                    return c => string.Equals(read(c), truth, StringComparison.Ordinal);
                 }
 
                 case NumberField numeric:
