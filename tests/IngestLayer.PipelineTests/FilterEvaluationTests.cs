@@ -236,6 +236,22 @@ public class FilterEvaluationTests
         Assert.False(filter.Matches(new FilterContext(Samples.Event())));
     }
 
+    [Fact]
+    public void snapshots_of_the_grains_fill_the_enriched_user_and_account()
+    {
+        var account = FilterAccount.From(new AccountSnapshot
+        {
+            AccountId = "ada-co",
+            Profile = new AccountProfile { Name = "Ada Co", Plan = "free", Owner = "ada@vendor.com", SlackChannel = "#ada-alerts", Traits = new Dictionary<string, string> { ["region"] = "eu" } },
+            Health = new HealthSnapshot(35, []),
+        });
+        var user = FilterUser.From(new UserSnapshot { UserId = "u1", Email = "ada@example.com", Name = "Ada", Traits = new Dictionary<string, string> { ["role"] = "admin" } });
+
+        Assert.Equal(Samples.AdaCo with { Traits = account.Traits }, account);
+        Assert.Equal("eu", account.Traits!["region"]);
+        Assert.True(Evaluate("user.email == \"ada@example.com\" and user.role == \"admin\" and account.health == 35", new FilterContext(Samples.Event(), user, account)));
+    }
+
     private static bool Evaluate(string text, FilterContext context)
     {
         Assert.True(FilterCompiler.TryCompile(text, Lists, out var filter, out var error), error?.Message);
