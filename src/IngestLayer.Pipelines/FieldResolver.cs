@@ -34,7 +34,12 @@ internal static class FieldResolver
             case "event" when rest!.Split('.')[0] is not ("event" or "user" or "account"):
                 // event.x is x: templates write $event.feature, and filters may too.
                 var inner = Resolve(rest, out problem);
-                return inner is null && problem!.Description.StartsWith("unknown field", StringComparison.Ordinal) ? Unknown(path, out problem) : inner;
+                if (inner is null)
+                {
+                    problem = problem! with { Description = problem.Description.Replace($"\"{rest}", $"\"{path}", StringComparison.Ordinal) };
+                }
+
+                return inner;
             case "feature" when rest is null:
                 return new TextField(path, c => c.Event.Feature, untyped: false);
             case "kind" when rest is null:

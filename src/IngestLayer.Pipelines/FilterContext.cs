@@ -15,7 +15,6 @@ public sealed class FilterContext
     private int _count;
     private Scan _scan;
     private int _scanOffset;
-    private JsonReaderState _scanState;
 
     public FilterContext(IngestEvent @event, FilterUser? user = null, FilterAccount? account = null)
     {
@@ -40,7 +39,6 @@ public sealed class FilterContext
         _count = 0;
         _scan = Scan.NotStarted;
         _scanOffset = 0;
-        _scanState = default;
     }
 
     /// <summary>
@@ -74,46 +72,29 @@ public sealed class FilterContext
 
     private JsonValue ScanFor(string key, byte[] utf8Key)
     {
-        var source = Event.Properties[_scanOffset..];
-        try
+        var source = Event.Properties;
+        if (_scan == Scan.NotStarted)
         {
-            var reader = _scan == Scan.NotStarted ? new Utf8JsonReader(source.Span) : new Utf8JsonReader(source.Span, isFinalBlock: true, _scanState);
-            if (_scan == Scan.NotStarted)
-            {
-                if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-                {
-                    _scan = Scan.Done;
-                    return JsonValue.Missing;
-                }
-
-                _scan = Scan.Started;
-            }
-
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var keyStart = _scanOffset + (int)reader.TokenStartIndex + 1;
-                var keyLength = reader.ValueSpan.Length;
-                var escapedKey = reader.ValueIsEscaped ? reader.GetString() : null;
-                var match = escapedKey is null ? reader.ValueSpan.SequenceEqual(utf8Key) : escapedKey == key;
-                reader.Read();
-                var value = JsonValue.At(ref reader, source);
-                Remember(new Entry(keyStart, keyLength, escapedKey, value));
-                if (match)
-                {
-                    _scanOffset += (int)reader.BytesConsumed;
-                    _scanState = reader.CurrentState;
-                    return value;
-                }
-            }
+            _scanOffset = PropertyScanner.Start(source.Span);
+            _scan = _scanOffset < 0 ? Scan.Done : Scan.Started;
         }
-        catch (JsonException)
+
+        while (_scan == Scan.Started && PropertyScanner.Next(source, ref _scanOffset, out var member))
         {
-            // The gateway stores only objects it parsed; a malformed tail reads as "no more properties".
+            var keyBytes = source.Span.Slice(member.KeyStart, member.KeyLength);
+            var escapedKey = member.KeyEscaped ? Unescape(source.Slice(member.KeyStart - 1, member.KeyLength + 2)) : null;
+            Remember(new Entry(member.KeyStart, member.KeyLength, escapedKey, member.Value));
+            if (escapedKey is null ? keyBytes.SequenceEqual(utf8Key) : escapedKey == key)
+            {
+                return member.Value;
+            }
         }
 
         _scan = Scan.Done;
         return JsonValue.Missing;
     }
+
+    private static string? Unescape(ReadOnlyMemory<byte> quoted) => new JsonValue(JsonTokenType.String, quoted, escaped: true).GetString();
 
     private void Remember(Entry entry)
     {

@@ -73,11 +73,18 @@ internal readonly struct JsonValue(JsonTokenType type, ReadOnlyMemory<byte> raw,
             return elements;
         }
 
-        var reader = new Utf8JsonReader(Raw.Span);
-        reader.Read();
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        try
         {
-            elements.Add(At(ref reader, Raw));
+            var reader = new Utf8JsonReader(Raw.Span);
+            reader.Read();
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                elements.Add(At(ref reader, Raw));
+            }
+        }
+        catch (JsonException)
+        {
+            // Malformed input (the top-level scan does not validate): the elements read so far.
         }
 
         return elements;
@@ -91,18 +98,25 @@ internal readonly struct JsonValue(JsonTokenType type, ReadOnlyMemory<byte> raw,
             return Missing;
         }
 
-        var reader = new Utf8JsonReader(Raw.Span);
-        reader.Read();
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        try
         {
-            var match = reader.ValueTextEquals(key);
+            var reader = new Utf8JsonReader(Raw.Span);
             reader.Read();
-            if (match)
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                return At(ref reader, Raw);
-            }
+                var match = reader.ValueTextEquals(key);
+                reader.Read();
+                if (match)
+                {
+                    return At(ref reader, Raw);
+                }
 
-            reader.Skip();
+                reader.Skip();
+            }
+        }
+        catch (JsonException)
+        {
+            // Malformed input reads as missing.
         }
 
         return Missing;
@@ -127,8 +141,16 @@ internal readonly struct JsonValue(JsonTokenType type, ReadOnlyMemory<byte> raw,
 
     private string Unescape()
     {
-        var reader = new Utf8JsonReader(Raw.Span);
-        reader.Read();
-        return reader.GetString()!;
+        try
+        {
+            var reader = new Utf8JsonReader(Raw.Span);
+            reader.Read();
+            return reader.GetString()!;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            // A bad escape (not from the gateway, which validates): the text as it stands.
+            return Encoding.UTF8.GetString(StringBytes);
+        }
     }
 }

@@ -133,7 +133,7 @@ public static class FilterCompiler
                     }
 
                     var truth = ((BoolLiteral)literal).Value ? "true" : "false";
-                    return c => string.Equals(read(c), truth, StringComparison.OrdinalIgnoreCase);
+                    return c => string.Equals(read(c), truth, StringComparison.Ordinal);
                 }
 
                 case NumberField numeric:
@@ -184,7 +184,7 @@ public static class FilterCompiler
                 {
                     var read = numeric.Read;
                     var number = Number(numeric, literal);
-                    return c => read(c) is { } x && Holds(op, x.CompareTo(number));
+                    return c => read(c) is { } x && Holds(op, ((double)x).CompareTo(number));
                 }
 
                 case TimestampField time:

@@ -114,13 +114,14 @@ public static class FilterParser
 
     private static string Found(Token<FilterToken> token)
     {
+        // A string is shown by its raw content (as written, escapes and all), in double quotes like everything else.
         var text = token.ToStringValue();
-        if (text.Length > 24)
+        if (token.Kind == FilterToken.String)
         {
-            text = text[..21] + "...";
+            text = text[1..^1];
         }
 
-        return token.Kind == FilterToken.String ? text : $"\"{text}\"";
+        return text.Length > 24 ? $"\"{text[..21]}...\"" : $"\"{text}\"";
     }
 
     internal static string Alternatives(IReadOnlyList<string> items) => items.Count switch

@@ -3,7 +3,7 @@ using Superpower.Display;
 namespace IngestLayer.Pipelines.Filters;
 
 /// <summary>The tokens of the filter language; descriptions are what parse errors say was expected.</summary>
-public enum FilterToken
+internal enum FilterToken
 {
     [Token(Description = "a field")] Field,
     [Token(Description = "a string")] String,

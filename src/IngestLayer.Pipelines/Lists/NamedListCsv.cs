@@ -71,12 +71,14 @@ public static class NamedListCsv
         while (reader.Read())
         {
             var line = reader.Parser.RawRow;
+
+            // CsvHelper parses fields when they are read, so bad data is known only after this.
+            var fields = reader.Parser.Record ?? [];
             if (badData)
             {
                 return Refused($"line {line}: malformed CSV (a stray or unbalanced quote)");
             }
 
-            var fields = reader.Parser.Record ?? [];
             if (first)
             {
                 first = false;

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace IngestLayer.Pipelines.Templates;
@@ -74,7 +75,8 @@ public sealed class JsonTemplate
     public byte[] RenderUtf8(FilterContext context)
     {
         var output = new ArrayBufferWriter<byte>(_template.Length + 256);
-        using var writer = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true });
+        // Relaxed escaping: a payload is not embedded in HTML, and "<url|text>" should reach Slack as written.
+        using var writer = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         var copied = 0;
         foreach (var (start, end, value) in _holes)
         {

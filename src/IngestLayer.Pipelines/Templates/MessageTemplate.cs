@@ -113,7 +113,10 @@ public sealed class MessageTemplate
 
             if (!FieldResolver.TryResolve(path, out var field, out var problem))
             {
-                error = new TemplateError(problem.Description.Replace("field \"", "placeholder \"$", StringComparison.Ordinal), column, problem.Hint);
+                var description = problem.Description.StartsWith("field \"", StringComparison.Ordinal) || problem.Description.StartsWith("unknown field \"", StringComparison.Ordinal)
+                    ? problem.Description.Replace("field \"", "placeholder \"$", StringComparison.Ordinal)
+                    : problem.Description;
+                error = new TemplateError(description, column, problem.Hint);
                 return false;
             }
 
