@@ -47,6 +47,9 @@ public static partial class OwnerCsv
         while (csv.Read())
         {
             var line = csv.Parser.RawRow;
+
+            // CsvHelper parses a row's fields when they are first read, so bad data is known only after this.
+            var fields = csv.Parser.Record ?? [];
             if (badData)
             {
                 badData = false;
@@ -54,7 +57,6 @@ public static partial class OwnerCsv
                 continue;
             }
 
-            var fields = csv.Parser.Record ?? [];
             var accountId = fields.ElementAtOrDefault(0) ?? "";
             var owner = fields.ElementAtOrDefault(1) ?? "";
             var channel = fields.ElementAtOrDefault(2);

@@ -35,4 +35,17 @@ public class OwnerCsvTests
         Assert.Empty(rows);
         Assert.Contains("header must be account_id,owner,slack_channel", fileError);
     }
+
+    [Fact]
+    public void a_row_with_a_stray_quote_is_reported_by_line_and_the_rows_around_it_are_kept()
+    {
+        var csv = "account_id,owner,slack_channel\nacme,ada,#ada\nglo\"bex,bob,#bob\ninitech,cy,#cy\n";
+
+        var (rows, errors, fileError) = OwnerCsv.Read(new StringReader(csv));
+
+        Assert.Null(fileError);
+        Assert.Equal(["acme", "initech"], rows.Select(r => r.AccountId));
+        var error = Assert.Single(errors);
+        Assert.Equal((3, "malformed CSV (a stray or unbalanced quote)"), (error.Line, error.Error));
+    }
 }
