@@ -43,7 +43,10 @@ internal sealed partial class OwnerDigestDelivery(
         foreach (var entry in due)
         {
             var alert = entry.Alert;
-            if (string.IsNullOrEmpty(alert.Owner))
+
+            // A pipeline's messages are a route an operator set up (a channel, a throttle), not the owner's signals:
+            // the owner's digest preference does not hold them.
+            if (string.IsNullOrEmpty(alert.Owner) || alert.Signal == Contracts.AlertSignals.Pipeline)
             {
                 live.Add(entry);
                 continue;

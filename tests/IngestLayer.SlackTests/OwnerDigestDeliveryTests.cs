@@ -59,6 +59,19 @@ public sealed class OwnerDigestDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task a_pipelines_message_to_a_digest_owners_account_goes_out_live()
+    {
+        await DigestAsync();
+        var pipeline = await EnqueueAsync(Alert("pl_route", "acc_1", "Globex", "pipeline") with { Signal = AlertSignals.Pipeline, Rule = "exports" });
+        await using var worker = await StartWorkerAsync();
+
+        var messages = await _slack.WaitForMessagesAsync(1, MessageTimeout);
+        var sent = await OutboxWait.ForStatusAsync(_outbox, pipeline.AlertId, AlertDeliveryStatus.Sent);
+
+        Assert.Equal(messages[0].Ts, sent.SlackTs);
+    }
+
+    [Fact]
     public async Task the_digest_goes_out_once_at_nine_berlin_time_on_the_day_the_clocks_spring_forward()
     {
         await DigestAsync();
