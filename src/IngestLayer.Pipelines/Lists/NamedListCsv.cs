@@ -70,13 +70,14 @@ public static class NamedListCsv
         var first = true;
         while (reader.Read())
         {
+            // CsvHelper reports bad data when a row's fields are read, not when the row is: read them first.
             var line = reader.Parser.RawRow;
+            var fields = reader.Parser.Record ?? [];
             if (badData)
             {
                 return Refused($"line {line}: malformed CSV (a stray or unbalanced quote)");
             }
 
-            var fields = reader.Parser.Record ?? [];
             if (first)
             {
                 first = false;
