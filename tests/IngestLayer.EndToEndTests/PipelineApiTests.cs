@@ -241,6 +241,34 @@ public class PipelineApiTests(HostFixture host)
     }
 
     [Fact]
+    public async Task the_tester_attributes_a_sample_without_an_account_to_its_user_s_account_as_live_dispatch_does()
+    {
+        const string ws = "pipes";
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        var (listName, pipelineId, account, user) = ("tester-book-" + suffix, "attributed-" + suffix, Api.NewId("attributed-acct"), Api.NewId("attributed-user"));
+        await host.IdentifyAsync(HostFixture.PipesKey, ws, user, $"{user}@customer.example", account, "Attributed Inc", "pro");
+        await host.UploadListAsync(ws, listName, $"account_id\n{account}\n");
+        await host.CreatePipelineAsync(ws, new
+        {
+            id = pipelineId,
+            enabled = false,
+            match = "$pageview",
+            steps = new object[] { new { filter = $"account.id in list(\"{listName}\")" }, new { enrich = new[] { "account" } } },
+            destinations = new[] { new { type = "slack", channel = "#alerts" } },
+        });
+
+        // A pageview that names no account: live, the router gives it the user's latest account before the filter runs.
+        var answer = await host.OpsAsync(HttpMethod.Post, $"/ops/pipelines/{pipelineId}/test?workspace={ws}",
+            Api.Json(new { @event = "$pageview", user_id = user, properties = new Dictionary<string, string> { ["$current_url"] = "https://docs.example/" } }));
+
+        Assert.Equal(200, answer.Status);
+        var result = Assert.Single(answer.Body!["results"]!.AsArray())!;
+        Assert.True(result["passed"]!.GetValue<bool>(), $"the sample was dropped: {result.ToJsonString()}");
+        Assert.Equal(account, result["context"]!["event"]!["account_id"]!.GetValue<string>());
+        Assert.Equal(("Attributed Inc", "pro"), (result["context"]!["account"]!["name"]!.GetValue<string>(), result["context"]!["account"]!["plan"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task the_tester_refuses_a_sample_that_is_not_an_event()
     {
         var ws = NewWorkspace();
