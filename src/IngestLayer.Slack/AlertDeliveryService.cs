@@ -8,7 +8,8 @@ namespace IngestLayer.Slack;
 /// <summary>
 /// Delivers the outbox's due alerts to Slack, one at a time in the order they fired, and records how
 /// each attempt went. Beyond <see cref="SlackOptions.ChannelBudgetPerMinute"/> alerts for one channel in a
-/// minute, the rest are held and posted as one digest when the minute ends (see <see cref="ChannelBudget"/>).
+/// minute, the rest are held and posted as one digest when the minute ends (see <see cref="ChannelBudget"/>); a
+/// pipeline's deliveries are held the same way beyond its throttle (<c>Alert.ThrottlePerMinute</c>) in a channel.
 /// Without a bot token alerts go to the dev inbox: the log.
 /// </summary>
 public sealed partial class AlertDeliveryService(
@@ -87,6 +88,12 @@ public sealed partial class AlertDeliveryService(
                 }
 
                 group.Add(entry);
+            }
+            else if (entry.Alert.ThrottlePerMinute is { } throttle
+                && !_budget.TryPostSingle(channel, entry, throttle, time.GetUtcNow(), $"{channel}\n{entry.Alert.Workspace}\n{entry.Alert.Rule}"))
+            {
+                // Over its pipeline's throttle_per_minute in this channel: held for that pipeline's digest.
+                LogHeldForDigest(entry.Alert.AlertId, channel);
             }
             else if (_budget.TryPostSingle(channel, entry, settings.ChannelBudgetPerMinute, time.GetUtcNow()))
             {

@@ -14,13 +14,18 @@ internal sealed class ChannelBudget
 
     private readonly Dictionary<string, ChannelWindow> _windows = new(StringComparer.Ordinal);
 
-    /// <summary>Counts one alert against the channel's window and returns true if it may go out on its own; else it is held.</summary>
-    public bool TryPostSingle(string channel, OutboxEntry entry, int budget, DateTimeOffset now)
+    /// <summary>
+    /// Counts one alert against the channel's window and returns true if it may go out on its own; else it is held.
+    /// A <paramref name="key"/> gives a budget narrower than the channel's its own window (a pipeline's throttle in
+    /// that channel); what it holds goes out as a digest to <paramref name="channel"/> all the same.
+    /// </summary>
+    public bool TryPostSingle(string channel, OutboxEntry entry, int budget, DateTimeOffset now, string? key = null)
     {
-        if (!_windows.TryGetValue(channel, out var window) || (now >= window.Start + Window && window.Held.Count == 0))
+        key ??= channel;
+        if (!_windows.TryGetValue(key, out var window) || (now >= window.Start + Window && window.Held.Count == 0))
         {
-            window = new ChannelWindow(now);
-            _windows[channel] = window;
+            window = new ChannelWindow(channel, now);
+            _windows[key] = window;
         }
 
         if (window.Posted < budget)
@@ -37,20 +42,22 @@ internal sealed class ChannelBudget
     public IReadOnlyList<(string Channel, IReadOnlyList<OutboxEntry> Entries)> TakeEndedDigests(DateTimeOffset now)
     {
         var digests = new List<(string, IReadOnlyList<OutboxEntry>)>();
-        foreach (var (channel, window) in _windows.Where(w => now >= w.Value.Start + Window).ToList())
+        foreach (var (key, window) in _windows.Where(w => now >= w.Value.Start + Window).ToList())
         {
-            _windows.Remove(channel);
+            _windows.Remove(key);
             if (window.Held.Count > 0)
             {
-                digests.Add((channel, window.Held));
+                digests.Add((window.Channel, window.Held));
             }
         }
 
         return digests;
     }
 
-    private sealed class ChannelWindow(DateTimeOffset start)
+    private sealed class ChannelWindow(string channel, DateTimeOffset start)
     {
+        public string Channel { get; } = channel;
+
         public DateTimeOffset Start { get; } = start;
 
         public int Posted { get; set; }
