@@ -47,5 +47,18 @@ public sealed class ChannelBudgetTests
         Assert.Empty(_budget.TakeEndedDigests(Start.AddSeconds(61)));
     }
 
+    [Fact]
+    public void a_keyed_budget_has_a_window_of_its_own_and_its_digest_goes_to_the_channel()
+    {
+        Assert.True(_budget.TryPostSingle("#a", Entry("1"), budget: 1, Start, key: "#a pipeline p"));
+        Assert.False(_budget.TryPostSingle("#a", Entry("2"), budget: 1, Start, key: "#a pipeline p"));
+        Assert.True(_budget.TryPostSingle("#a", Entry("3"), budget: 1, Start, key: "#a pipeline q"));
+        Assert.True(_budget.TryPostSingle("#a", Entry("4"), budget: 1, Start)); // the channel's own window is apart
+
+        var (channel, entries) = Assert.Single(_budget.TakeEndedDigests(Start + ChannelBudget.Window));
+        Assert.Equal("#a", channel);
+        Assert.Equal(["2"], entries.Select(e => e.Alert.AlertId));
+    }
+
     private static OutboxEntry Entry(string id) => new() { Alert = SampleAlerts.PaidFeatureOnFreePlan("#a", id) };
 }
