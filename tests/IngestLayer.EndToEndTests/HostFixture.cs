@@ -21,6 +21,15 @@ public sealed class HostFixture : IAsyncLifetime
     public const string OtherWorkspaceKey = "wk_test_other_0123456789";
     public const string AdminToken = "adm_test_0123456789abcdef";
 
+    /// <summary>
+    /// Write keys of workspaces of the pipeline tests' own: a pipeline reaches every event of its workspace, so the
+    /// seed scenarios (which match <c>feature.used</c>) each get one, and the other pipeline tests share one with
+    /// event names of their own.
+    /// </summary>
+    public const string RecipeKey = "wk_test_recipe_0123456789";
+    public const string HandbookKey = "wk_test_handbook_0123456789";
+    public const string PipesKey = "wk_test_pipes_0123456789";
+
     private WebApplication? _app;
 
     public FakeSlack Slack { get; private set; } = null!;
@@ -43,6 +52,12 @@ public sealed class HostFixture : IAsyncLifetime
                 ["IngestLayer:Sources:web:WriteKey"] = WriteKey,
                 ["IngestLayer:Sources:other:WriteKey"] = OtherWorkspaceKey,
                 ["IngestLayer:Sources:other:Workspace"] = "other",
+                ["IngestLayer:Sources:recipe:WriteKey"] = RecipeKey,
+                ["IngestLayer:Sources:recipe:Workspace"] = "recipe",
+                ["IngestLayer:Sources:handbook:WriteKey"] = HandbookKey,
+                ["IngestLayer:Sources:handbook:Workspace"] = "handbook",
+                ["IngestLayer:Sources:pipes:WriteKey"] = PipesKey,
+                ["IngestLayer:Sources:pipes:Workspace"] = "pipes",
                 ["IngestLayer:Signals:PaidFeatures:0"] = "csv.export",
                 ["IngestLayer:Signals:PaidFeatures:1"] = "api.access",
                 ["Slack:ApiBaseUrl"] = Slack.BaseUrl,

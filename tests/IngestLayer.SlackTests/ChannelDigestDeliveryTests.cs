@@ -86,6 +86,44 @@ public sealed class ChannelDigestDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task a_pipeline_s_messages_beyond_its_throttle_go_out_as_one_digest_within_the_channel_budget()
+    {
+        var deliveries = new List<Alert>();
+        for (var i = 0; i < 3; i++)
+        {
+            var delivery = SampleAlerts.PaidFeatureOnFreePlan("#alerts", $"pl_throttled_{i}") with
+            {
+                AccountId = $"acc_{i}",
+                AccountName = $"Account {i}",
+                Signal = AlertSignals.Pipeline,
+                Rule = "recipe",
+                ThrottlePerMinute = 1,
+            };
+            await _outbox.EnqueueAsync(delivery, CancellationToken.None);
+            deliveries.Add(delivery);
+        }
+
+        var rule = (await EnqueueAsync("#alerts", 1, firstIndex: 3))[0];
+        await using var worker = await StartWorkerAsync(budget: 5);
+
+        // The pipeline's first message and the rule's alert go out on their own; the channel budget has room to spare.
+        var singles = await _slack.WaitForMessagesAsync(2, MessageTimeout);
+        Assert.Equal(["Account 0", "Account 3"], singles.Select(m => AccountOf(m)).Order());
+        await OutboxWait.ForStatusAsync(_outbox, rule.AlertId, AlertDeliveryStatus.Sent);
+        Assert.Equal(AlertDeliveryStatus.Pending, (await EntryAsync(deliveries[1].AlertId)).Status);
+
+        _time.Advance(ChannelBudget.Window);
+        var messages = await _slack.WaitForMessagesAsync(3, MessageTimeout);
+
+        Assert.Equal(3, messages.Count);
+        Assert.Equal("2 more alerts for #alerts", Header(messages[2]));
+        foreach (var delivery in deliveries.Skip(1))
+        {
+            Assert.Equal(messages[2].Ts, (await OutboxWait.ForStatusAsync(_outbox, delivery.AlertId, AlertDeliveryStatus.Sent)).SlackTs);
+        }
+    }
+
+    [Fact]
     public async Task a_rate_limited_digest_is_retried_as_a_digest_no_sooner_than_retry_after()
     {
         var alerts = await EnqueueAsync("#alerts", 3);

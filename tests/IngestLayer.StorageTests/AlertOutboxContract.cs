@@ -1,4 +1,5 @@
 using System.Text.Json;
+using IngestLayer.Contracts;
 using IngestLayer.Storage;
 
 namespace IngestLayer.StorageTests;
@@ -192,5 +193,69 @@ public abstract partial class AlertOutboxContract
         await Outbox.EnqueueAsync(TestEvents.Alert(TestEvents.NewWorkspace(), "wake"), CancellationToken.None);
 
         Assert.Same(wait, await Task.WhenAny(wait, Task.Delay(TimeSpan.FromSeconds(10))));
+    }
+    private static Alert Delivery(string workspace, string id, string destination, string pipeline = "handbook") => TestEvents.Alert(workspace, id, signal: AlertSignals.Pipeline) with
+    {
+        Rule = pipeline,
+        Destination = destination,
+        DestinationId = destination + "-1",
+        Channel = destination == PipelineDestinationTypes.Slack ? "#ada-alerts" : null,
+        WebhookUrl = destination == PipelineDestinationTypes.Webhook ? "https://crm.example/in" : null,
+        Body = destination == PipelineDestinationTypes.Webhook ? """{"type":"pipeline.event"}""" : null,
+    };
+
+    [Fact]
+    public async Task each_destination_s_claim_takes_only_its_own_rows()
+    {
+        var ws = TestEvents.NewWorkspace();
+        await Outbox.EnqueueAsync(TestEvents.Alert(ws, "rule-alert"), CancellationToken.None);
+        await Outbox.EnqueueAsync(Delivery(ws, "to-slack", PipelineDestinationTypes.Slack), CancellationToken.None);
+        await Outbox.EnqueueAsync(Delivery(ws, "to-hook-1", PipelineDestinationTypes.Webhook), CancellationToken.None);
+        await Outbox.EnqueueAsync(Delivery(ws, "to-hook-2", PipelineDestinationTypes.Webhook), CancellationToken.None);
+        var now = Now;
+
+        var hooks = await SecondWorker.ClaimDueAsync(10, now, Lease, CancellationToken.None, PipelineDestinationTypes.Webhook);
+        var slack = await Outbox.ClaimDueAsync(10, now, Lease, CancellationToken.None);
+
+        Assert.Equal(["to-hook-1", "to-hook-2"], hooks.Select(e => e.Alert.AlertId).Order());
+        Assert.All(hooks, e => Assert.Equal(("https://crm.example/in", """{"type":"pipeline.event"}"""), (e.Alert.WebhookUrl, e.Alert.Body)));
+        Assert.Equal(["rule-alert", "to-slack"], slack.Select(e => e.Alert.AlertId).Order());
+        Assert.All(slack, e => Assert.Equal(PipelineDestinationTypes.Slack, e.Alert.Destination));
+
+        // Once every lease has run out, a webhook row due for its retry is still never the Slack worker's.
+        await Outbox.CompleteAttemptAsync("to-hook-1", new DeliveryOutcome(AlertDeliveryStatus.Retrying, null, now + TimeSpan.FromSeconds(5), Error: "HTTP 500"), CancellationToken.None);
+        var later = now + Lease + TimeSpan.FromMinutes(1);
+        Assert.Equal(["rule-alert", "to-slack"], (await Outbox.ClaimDueAsync(10, later, Lease, CancellationToken.None)).Select(e => e.Alert.AlertId).Order());
+        var retried = await Outbox.ClaimDueAsync(10, later, Lease, CancellationToken.None, PipelineDestinationTypes.Webhook);
+        Assert.Equal(["to-hook-1", "to-hook-2"], retried.Select(e => e.Alert.AlertId).Order());
+        var retry = Assert.Single(retried, e => e.Alert.AlertId == "to-hook-1");
+        Assert.Equal((AlertDeliveryStatus.Retrying, 1, "HTTP 500"), (retry.Status, retry.Attempts, retry.Error));
+    }
+
+    [Fact]
+    public async Task count_by_status_counts_one_pipeline_s_rows_in_one_workspace()
+    {
+        var ws = TestEvents.NewWorkspace();
+        foreach (var id in new[] { "sent-1", "sent-2", "failed", "retrying", "pending" })
+        {
+            await Outbox.EnqueueAsync(Delivery(ws, id, PipelineDestinationTypes.Webhook), CancellationToken.None);
+        }
+
+        await Outbox.EnqueueAsync(Delivery(ws, "other-pipeline", PipelineDestinationTypes.Webhook, pipeline: "other"), CancellationToken.None);
+        await Outbox.EnqueueAsync(Delivery(TestEvents.NewWorkspace(), "other-workspace", PipelineDestinationTypes.Webhook), CancellationToken.None);
+        var now = Now;
+        await Outbox.ClaimDueAsync(100, now, Lease, CancellationToken.None, PipelineDestinationTypes.Webhook);
+        await Outbox.CompleteAttemptAsync("sent-1", new DeliveryOutcome(AlertDeliveryStatus.Sent, null), CancellationToken.None);
+        await Outbox.CompleteAttemptAsync("sent-2", new DeliveryOutcome(AlertDeliveryStatus.Sent, null), CancellationToken.None);
+        await Outbox.CompleteAttemptAsync("failed", new DeliveryOutcome(AlertDeliveryStatus.Failed, null, Error: "HTTP 400"), CancellationToken.None);
+        await Outbox.CompleteAttemptAsync("retrying", new DeliveryOutcome(AlertDeliveryStatus.Retrying, null, now + TimeSpan.FromMinutes(5)), CancellationToken.None);
+
+        var counts = await Outbox.CountByStatusAsync(ws, "handbook", CancellationToken.None);
+
+        Assert.Equal(
+            [(AlertDeliveryStatus.Pending, 1L), (AlertDeliveryStatus.Retrying, 1L), (AlertDeliveryStatus.Sent, 2L), (AlertDeliveryStatus.Failed, 1L)],
+            counts.OrderBy(c => c.Key).Select(c => (c.Key, c.Value)));
+        Assert.Equal(1L, Assert.Single(await Outbox.CountByStatusAsync(ws, "other", CancellationToken.None)).Value);
+        Assert.Empty(await Outbox.CountByStatusAsync(ws, "no-such-pipeline", CancellationToken.None));
     }
 }

@@ -19,7 +19,7 @@ public sealed class PipelineTester(IGrainFactory grains, AlertMessageRenderer sl
         var results = new List<PipelineTestResult>(events.Count);
         for (var i = 0; i < events.Count; i++)
         {
-            var e = events[i];
+            var e = await AttributeAsync(events[i], workspace);
             if (!pipeline.Matches(e.Name))
             {
                 results.Add(new PipelineTestResult(i, e.Name, false, false, null, null, Context(new FilterContext(e)), []));
@@ -40,6 +40,19 @@ public sealed class PipelineTester(IGrainFactory grains, AlertMessageRenderer sl
         }
 
         return results;
+    }
+
+    // As live dispatch does before an account grain runs the pipelines: an event that names no account is its
+    // user's latest account's, so filters before an enrich step (account.id in list(...)) see that account too.
+    private async Task<IngestEvent> AttributeAsync(IngestEvent e, string workspace)
+    {
+        if (e.AccountId is not null || e.UserId is null)
+        {
+            return e;
+        }
+
+        var accountId = (await grains.GetGrain<IUserGrain>(GrainKeys.User(workspace, e.UserId)).GetSnapshotAsync())?.AccountId;
+        return accountId is null ? e : e with { AccountId = accountId };
     }
 
     private DeliveryPreview Preview(Alert delivery) => delivery.Destination == PipelineDestinationTypes.Webhook
@@ -75,14 +88,8 @@ public sealed class PipelineTester(IGrainFactory grains, AlertMessageRenderer sl
 
         public async ValueTask<FilterAccount?> AccountAsync(IngestEvent e)
         {
-            var accountId = e.AccountId;
-            if (accountId is null && e.UserId is not null)
-            {
-                // As live dispatch attributes it: the user's latest account.
-                accountId = (await grains.GetGrain<IUserGrain>(GrainKeys.User(workspace, e.UserId)).GetSnapshotAsync())?.AccountId;
-            }
-
-            if (accountId is null)
+            // The event was attributed to its user's latest account before it got here (AttributeAsync).
+            if (e.AccountId is not { } accountId)
             {
                 return null;
             }

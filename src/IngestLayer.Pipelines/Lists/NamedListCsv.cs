@@ -70,6 +70,7 @@ public static class NamedListCsv
         var first = true;
         while (reader.Read())
         {
+            // CsvHelper reports bad data when a row's fields are read, not when the row is: read them first.
             var line = reader.Parser.RawRow;
 
             // CsvHelper parses fields when they are read, so bad data is known only after this.
