@@ -23,6 +23,7 @@ public static class IngestLayerHost
         app.MapOpsApi();
         app.MapRulesApi();
         app.MapPipelinesApi();
+        app.MapLiveApi();
         app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
         return app;
     }
