@@ -26,13 +26,14 @@ public sealed partial class AccountGrain(
     PipelineCounters pipelineCounters,
     IOptions<RulesOptions> rulesOptions,
     LiveWatchCache liveWatches,
+    LiveOutbox liveOutbox,
     [FromKeyedServices(AppClock.Key)] TimeProvider time,
     ILogger<AccountGrain> logger) : Grain, IAccountGrain, IRemindable
 {
     private const string RulesReminderName = "rules";
 
     private readonly StateFlusher _flusher = new();
-    private readonly LivePublisher _live = new(liveWatches, logger);
+    private readonly LivePublisher _live = new(liveWatches, liveOutbox);
     private IGrainTimer? _schedule;
     private string _workspace = "";
     private string _accountId = "";
@@ -65,9 +66,9 @@ public sealed partial class AccountGrain(
         // Alerts first: the batch's events are applied and would be skipped if redelivered, so an alert must not
         // wait behind a reminder registration that can fail (the database away); a later batch registers it.
         await EnqueueAsync(fired);
-        // After the alerts are in the outbox (a live alert is one that will be delivered); never awaited: ingestion
-        // does not wait for watchers, and a failed publish does not fail the batch.
-        _live.Publish(this, _workspace, _accountId, s, batch.Events, fired, now);
+        // After the alerts are in the outbox (a live alert is one that will be delivered). No call: the silo's live
+        // outbox takes it, so ingestion never waits for watchers and a failed publish cannot fail the batch.
+        _live.Publish(_workspace, _accountId, s, batch.Events, fired, now);
         await RunPipelinesAsync(batch, now);
         await ScheduleIfTimeBasedAsync(compiled);
     }
@@ -105,7 +106,7 @@ public sealed partial class AccountGrain(
         var fired = RuleRunner.EvaluateScheduled(s, compiled, _workspace, _accountId, now);
         _flusher.MarkDirty(); // latches moved even when nothing fired
         await EnqueueAsync(fired);
-        _live.Publish(this, _workspace, _accountId, s, [], fired, now);
+        _live.Publish(_workspace, _accountId, s, [], fired, now);
     }
 
     public Task SnoozeAsync(string? ruleId, DateTimeOffset until)

@@ -75,4 +75,30 @@ public class LiveFeedTests
         Assert.False(filter.Matches(account with { Plan = "pro" }, alert));
         Assert.False(filter.Matches(account, LiveEvent.From(Used("csv.export"))));
     }
+
+    [Fact]
+    public void the_live_outbox_groups_a_feeds_batches_into_deliveries_that_fit_the_memory_streams_item_limit()
+    {
+        var outbox = new LiveOutbox();
+        var props = "{\"blob\":\"" + new string('x', LiveStreams.MaxPropertiesBytes - 20) + "\"}";
+        var state = new AccountState { Owner = "ada" };
+        var big = LivePublisher.Build("default", "acme", state, Enumerable.Range(0, LiveStreams.MaxEventsPerBatch).Select(_ => Used("f", props)).ToArray(), fired: null, T0);
+        var small = LivePublisher.Build("default", "acme", state, [Used("f")], fired: null, T0);
+        for (var i = 0; i < 5; i++)
+        {
+            outbox.Add("live-owner/default:ada", big);
+        }
+
+        outbox.Add("live-owner/default:ada", small);
+        outbox.Add("live-account/acct:default:acme", small);
+
+        var taken = outbox.TakeAll();
+
+        var owner = taken.Where(t => t.WatchKey == "live-owner/default:ada").Select(t => t.Delivery).ToList();
+        Assert.Equal(6, owner.Sum(d => d.Batches.Count));
+        Assert.True(owner.Count > 1);
+        Assert.All(owner, d => Assert.True(d.Batches.Sum(LiveOutbox.EstimatedBytes) <= LiveOutbox.MaxDeliveryBytes || d.Batches.Count == 1));
+        Assert.Same(small, Assert.Single(taken, t => t.WatchKey == "live-account/acct:default:acme").Delivery.Batches.Single());
+        Assert.Empty(outbox.TakeAll());
+    }
 }

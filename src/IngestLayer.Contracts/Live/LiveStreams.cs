@@ -10,10 +10,13 @@ public static class LiveStreams
     public const string Provider = "live";
 
     /// <summary>Largest properties object a live event carries (larger ones are marked truncated).</summary>
-    public const int MaxPropertiesBytes = 4096;
+    public const int MaxPropertiesBytes = 2048;
 
-    /// <summary>Most events one <see cref="LiveBatch"/> carries; a dispatch round can hand an account thousands.</summary>
-    public const int MaxEventsPerBatch = 500;
+    /// <summary>
+    /// Most events one <see cref="LiveBatch"/> carries; a dispatch round can hand an account thousands. With
+    /// <see cref="MaxPropertiesBytes"/> this keeps one batch a few hundred KB, below the memory streams' 1 MB item limit.
+    /// </summary>
+    public const int MaxEventsPerBatch = 100;
 
     private const string AccountNamespace = "live-account";
     private const string OwnerNamespace = "live-owner";

@@ -42,13 +42,13 @@ internal sealed partial class LiveFeeds(
         var lease = o.HeartbeatInterval * 4 < TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : o.HeartbeatInterval * 4;
         var registry = client.GetGrain<ILiveWatchersGrain>(ILiveWatchersGrain.Key);
         var subscription = new LiveSubscription(o.BufferCapacity);
-        StreamSubscriptionHandle<LiveBatch>? handle = null;
+        StreamSubscriptionHandle<LiveDelivery>? handle = null;
         try
         {
             // Watched before subscribing, and this host's copy updated at once: its own grains publish from the next batch.
             watches.Apply(await registry.WatchAsync(feed.WatchKey, subscriber, lease));
             var (ns, key) = LiveStreams.Stream(feed.WatchKey);
-            var stream = client.GetStreamProvider(LiveStreams.Provider).GetStream<LiveBatch>(StreamId.Create(ns, key));
+            var stream = client.GetStreamProvider(LiveStreams.Provider).GetStream<LiveDelivery>(StreamId.Create(ns, key));
             handle = await stream.SubscribeAsync(subscription);
             LogSubscribed(logger, feed.Kind, feed.Workspace, feed.Id);
 
@@ -122,8 +122,14 @@ internal sealed partial class LiveFeeds(
             }
 
             waiting = null;
+            if (subscription.TakeDiscarded() is > 0 and var discarded)
+            {
+                LiveFrames.Discarded(frames, discarded);
+            }
+
             while (!subscription.IsDropped && reader.TryRead(out var batch))
             {
+                subscription.Taken();
                 Write(frames, batch, filter);
                 if (frames.WrittenCount >= 32 * 1024)
                 {
@@ -200,7 +206,7 @@ internal sealed partial class LiveFeeds(
         }
     }
 
-    private async Task LetGoAsync(ILiveWatchersGrain registry, StreamSubscriptionHandle<LiveBatch> handle, Guid subscriber)
+    private async Task LetGoAsync(ILiveWatchersGrain registry, StreamSubscriptionHandle<LiveDelivery> handle, Guid subscriber)
     {
         try
         {

@@ -105,6 +105,10 @@ internal static class LiveFrames
             w.WriteNumber("count", count);
         });
 
+    /// <summary>Batches a publishing host left out because this feed's pending list there was full.</summary>
+    public static void Discarded(IBufferWriter<byte> output, int batches) =>
+        Frame(output, "omitted", w => w.WriteNumber("batches", batches));
+
     public static void Dropped(IBufferWriter<byte> output, int capacity) =>
         Frame(output, "dropped", w =>
         {

@@ -5,18 +5,17 @@ using Orleans.Streams;
 namespace IngestLayer.Gateway.Live;
 
 /// <summary>
-/// One subscriber's end of a live stream: the stream delivers into a bounded buffer and never waits. When the buffer
-/// is full the subscriber is dropped (<see cref="Dropped"/>), so a slow reader cannot hold up delivery to others.
+/// One subscriber's end of a live stream: deliveries are unpacked into a buffer of account batches, and the stream
+/// never waits. A subscriber whose buffer already holds <c>capacity</c> batches when a delivery arrives is dropped
+/// (<see cref="Dropped"/>), so a slow reader cannot hold up delivery to others.
 /// </summary>
-internal sealed class LiveSubscription(int capacity) : IAsyncObserver<LiveBatch>
+internal sealed class LiveSubscription(int capacity) : IAsyncObserver<LiveDelivery>
 {
-    private readonly Channel<LiveBatch> _buffer = Channel.CreateBounded<LiveBatch>(new BoundedChannelOptions(capacity)
-    {
-        SingleReader = true,
-        FullMode = BoundedChannelFullMode.Wait, // only TryWrite is used: never waits, says "full" instead
-    });
-
+    // Unbounded as a channel, bounded by the count below: a delivery carries many batches, the limit is on batches.
+    private readonly Channel<LiveBatch> _buffer = Channel.CreateUnbounded<LiveBatch>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly TaskCompletionSource _dropped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _buffered;
+    private int _discarded;
 
     public ChannelReader<LiveBatch> Reader => _buffer.Reader;
 
@@ -25,11 +24,33 @@ internal sealed class LiveSubscription(int capacity) : IAsyncObserver<LiveBatch>
 
     public bool IsDropped => _dropped.Task.IsCompleted;
 
-    public Task OnNextAsync(LiveBatch item, StreamSequenceToken? token = null)
+    /// <summary>Call for each batch read from <see cref="Reader"/>: it no longer counts against the capacity.</summary>
+    public void Taken() => Interlocked.Decrement(ref _buffered);
+
+    /// <summary>Batches the publishing silos left out (their pending list for this feed was full) since the last call.</summary>
+    public int TakeDiscarded() => Interlocked.Exchange(ref _discarded, 0);
+
+    public Task OnNextAsync(LiveDelivery item, StreamSequenceToken? token = null)
     {
-        if (!_buffer.Writer.TryWrite(item) && _dropped.TrySetResult())
+        if (IsDropped)
         {
+            return Task.CompletedTask;
+        }
+
+        // Full before this delivery: the reader is behind. A delivery is not split (one can hold a whole flush
+        // interval of a large book of business), so the buffer holds at most capacity plus one delivery.
+        if (Volatile.Read(ref _buffered) >= capacity)
+        {
+            _dropped.TrySetResult();
             _buffer.Writer.TryComplete();
+            return Task.CompletedTask;
+        }
+
+        Interlocked.Add(ref _buffered, item.Batches.Count);
+        Interlocked.Add(ref _discarded, item.Discarded);
+        foreach (var batch in item.Batches)
+        {
+            _buffer.Writer.TryWrite(batch);
         }
 
         return Task.CompletedTask;

@@ -1,24 +1,22 @@
 using IngestLayer.Contracts;
 using IngestLayer.Contracts.Live;
 using IngestLayer.Grains.Health;
-using Microsoft.Extensions.Logging;
-using Orleans.Streams;
 
 namespace IngestLayer.Grains.Live;
 
 /// <summary>
-/// Publishes one account grain's batches on its live streams (the account's, and its owner's) when someone
-/// watches either. Fire-and-forget: a feed is a view, so a failed publish (a full queue, a silo leaving) is logged
-/// at debug and never reaches the batch that was applied, nor waits in front of the next one.
+/// Hands one account grain's batches to the live feeds (the account's, and its owner's) when someone watches either:
+/// into this silo's <see cref="LiveOutbox"/>, which goes out on the streams each flush interval. Nothing is awaited
+/// and nothing can fail the batch that was applied: a feed is a view.
 /// </summary>
-internal sealed partial class LivePublisher(LiveWatchCache watched, ILogger logger)
+internal sealed class LivePublisher(LiveWatchCache watched, LiveOutbox outbox)
 {
     private string? _accountKey;
     private string? _owner;
     private string? _ownerKey;
 
     /// <summary>Publishes what the batch did, if its account or owner is watched; costs one read when nothing in the cluster is.</summary>
-    public void Publish(IGrainBase grain, string workspace, string accountId, AccountState state, IReadOnlyList<IngestEvent> events, List<Alert>? fired, DateTimeOffset now)
+    public void Publish(string workspace, string accountId, AccountState state, IReadOnlyList<IngestEvent> events, List<Alert>? fired, DateTimeOffset now)
     {
         if (watched.IsEmpty || (events.Count == 0 && fired is null))
         {
@@ -40,18 +38,16 @@ internal sealed partial class LivePublisher(LiveWatchCache watched, ILogger logg
         }
 
         var item = Build(workspace, accountId, state, events, fired, now);
-        var provider = grain.GetStreamProvider(LiveStreams.Provider);
         if (toAccount)
         {
-            _ = PublishAsync(provider, _accountKey, item);
+            outbox.Add(_accountKey, item);
         }
 
         if (toOwner)
         {
-            _ = PublishAsync(provider, _ownerKey!, item);
+            outbox.Add(_ownerKey!, item);
         }
     }
-
     internal static LiveBatch Build(string workspace, string accountId, AccountState state, IReadOnlyList<IngestEvent> events, List<Alert>? fired, DateTimeOffset now)
     {
         var kept = Math.Min(events.Count, LiveStreams.MaxEventsPerBatch);
@@ -72,20 +68,4 @@ internal sealed partial class LivePublisher(LiveWatchCache watched, ILogger logg
             state.Traits.Count == 0 ? null : new Dictionary<string, string>(state.Traits, StringComparer.Ordinal));
         return new LiveBatch(account, liveEvents, events.Count - kept, fired is null ? [] : [.. fired.Select(LiveAlert.From)]);
     }
-
-    private async Task PublishAsync(IStreamProvider provider, string watchKey, LiveBatch item)
-    {
-        try
-        {
-            var (ns, key) = LiveStreams.Stream(watchKey);
-            await provider.GetStream<LiveBatch>(StreamId.Create(ns, key)).OnNextAsync(item);
-        }
-        catch (Exception e)
-        {
-            LogPublishFailed(logger, watchKey, e);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Publishing on live feed {WatchKey} failed; the feed misses this batch")]
-    private static partial void LogPublishFailed(ILogger logger, string watchKey, Exception exception);
 }

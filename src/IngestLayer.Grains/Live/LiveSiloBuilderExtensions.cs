@@ -9,7 +9,7 @@ public static class LiveSiloBuilderExtensions
 {
     /// <summary>
     /// Memory streams named <see cref="LiveStreams.Provider"/> on a few queues, their pub-sub table, this silo's copy
-    /// of the watched feeds and its refresher.
+    /// of the watched feeds and its refresher, and the outbox that groups this silo's batches per feed.
     /// </summary>
     public static ISiloBuilder AddIngestLayerLiveStreams(this ISiloBuilder silo)
     {
@@ -23,6 +23,8 @@ public static class LiveSiloBuilderExtensions
 
         silo.Services.TryAddSingleton<LiveWatchCache>();
         silo.Services.AddHostedService<LiveWatchRefresher>();
+        silo.Services.TryAddSingleton<LiveOutbox>();
+        silo.Services.AddHostedService<LiveOutboxFlusher>();
         return silo;
     }
 }
