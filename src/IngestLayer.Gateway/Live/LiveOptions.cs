@@ -8,8 +8,8 @@ public sealed class LiveOptions
     public const string Section = "IngestLayer:Live";
 
     /// <summary>
-    /// Batches a subscriber may have waiting to be written (one per applied account batch). A subscriber that falls
-    /// this far behind is dropped rather than slowing the stream that delivers to it.
+    /// Account batches a subscriber may have waiting to be written. A subscriber this far behind when more arrive is
+    /// dropped rather than slowing the stream that delivers to it.
     /// </summary>
     [Range(1, 100_000)]
     public int BufferCapacity { get; set; } = 1_000;
