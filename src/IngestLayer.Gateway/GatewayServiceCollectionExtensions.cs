@@ -1,4 +1,6 @@
+using IngestLayer.Contracts.Live;
 using IngestLayer.Gateway.Endpoints;
+using IngestLayer.Gateway.Live;
 using IngestLayer.Gateway.Security;
 using IngestLayer.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,6 +30,9 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<AdminTokenFilter>();
         services.AddSingleton<Pipelines.PipelineTester>();
         services.AddSingleton<ReadYourWritesFilter>();
+        services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<LiveWatchCache>(); // the silo's copy: the same instance when co-hosted
+        services.AddSingleton<LiveFeeds>();
         return services;
     }
 }

@@ -1,6 +1,8 @@
 using IngestLayer.Contracts;
+using IngestLayer.Contracts.Live;
 using IngestLayer.Grains.Counters;
 using IngestLayer.Grains.Health;
+using IngestLayer.Grains.Live;
 using IngestLayer.Grains.Pipelines;
 using IngestLayer.Grains.Rules;
 using IngestLayer.Storage;
@@ -13,7 +15,8 @@ namespace IngestLayer.Grains;
 /// <summary>
 /// One customer account: windowed feature and event counters, active users, profile, billing state, the
 /// workspace's rules evaluated after every batch (<see cref="RuleRunner"/>), and its pipelines run over the batch's
-/// events (<see cref="AccountPipelineRun"/>). Non-reentrant, so each batch applies and evaluates atomically.
+/// events (<see cref="AccountPipelineRun"/>), and what each batch did published on the live feeds when watched
+/// (<see cref="LivePublisher"/>). Non-reentrant, so each batch applies and evaluates atomically.
 /// </summary>
 public sealed partial class AccountGrain(
     [PersistentState("account", GrainStorage.Name)] IPersistentState<AccountState> state,
@@ -22,12 +25,15 @@ public sealed partial class AccountGrain(
     PipelineCache pipelines,
     PipelineCounters pipelineCounters,
     IOptions<RulesOptions> rulesOptions,
+    LiveWatchCache liveWatches,
+    LiveOutbox liveOutbox,
     [FromKeyedServices(AppClock.Key)] TimeProvider time,
     ILogger<AccountGrain> logger) : Grain, IAccountGrain, IRemindable
 {
     private const string RulesReminderName = "rules";
 
     private readonly StateFlusher _flusher = new();
+    private readonly LivePublisher _live = new(liveWatches, liveOutbox);
     private IGrainTimer? _schedule;
     private string _workspace = "";
     private string _accountId = "";
@@ -60,6 +66,9 @@ public sealed partial class AccountGrain(
         // Alerts first: the batch's events are applied and would be skipped if redelivered, so an alert must not
         // wait behind a reminder registration that can fail (the database away); a later batch registers it.
         await EnqueueAsync(fired);
+        // After the alerts are in the outbox (a live alert is one that will be delivered). No call: the silo's live
+        // outbox takes it, so ingestion never waits for watchers and a failed publish cannot fail the batch.
+        _live.Publish(_workspace, _accountId, s, batch.Events, fired, now);
         await RunPipelinesAsync(batch, now);
         await ScheduleIfTimeBasedAsync(compiled);
     }
@@ -93,9 +102,11 @@ public sealed partial class AccountGrain(
             return;
         }
 
-        var fired = RuleRunner.EvaluateScheduled(s, compiled, _workspace, _accountId, time.GetUtcNow());
+        var now = time.GetUtcNow();
+        var fired = RuleRunner.EvaluateScheduled(s, compiled, _workspace, _accountId, now);
         _flusher.MarkDirty(); // latches moved even when nothing fired
         await EnqueueAsync(fired);
+        _live.Publish(_workspace, _accountId, s, [], fired, now);
     }
 
     public Task SnoozeAsync(string? ruleId, DateTimeOffset until)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using IngestLayer.Gateway;
 using IngestLayer.Grains;
+using IngestLayer.Grains.Live;
 using IngestLayer.Grains.Pipelines;
 using IngestLayer.Grains.Rules;
 using IngestLayer.Grains.Signals;
@@ -32,6 +33,8 @@ public static class HostingExtensions
         services.AddOptions<SiloOptions>().BindConfiguration(SiloOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.UseOrleans(orleans =>
         {
+            // Both modes: the live feeds are memory streams, a view over what the log and the outbox keep.
+            orleans.AddIngestLayerLiveStreams();
             if (mode.PostgresConnectionString is { } connectionString)
             {
                 orleans.UseDurableCluster(connectionString, silo);

@@ -66,6 +66,9 @@ public sealed class HostFixture : IAsyncLifetime
                 ["Orleans:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Orleans:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Logging:LogLevel:Default"] = "Warning",
+                // Live feeds: a short heartbeat to see one, and a small buffer so a stalled subscriber is dropped soon.
+                ["IngestLayer:Live:HeartbeatInterval"] = "00:00:02",
+                ["IngestLayer:Live:BufferCapacity"] = "100",
             });
         });
         await _app.StartAsync();

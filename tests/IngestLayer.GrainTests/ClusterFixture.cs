@@ -1,4 +1,5 @@
 using IngestLayer.Grains;
+using IngestLayer.Grains.Live;
 using IngestLayer.Grains.Pipelines;
 using IngestLayer.Grains.Rules;
 using IngestLayer.Grains.Signals;
@@ -31,6 +32,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSilo((_, silo) =>
         {
+            silo.AddIngestLayerLiveStreams();
             silo.AddIngestLayerGrainStorage();
             silo.Services.AddKeyedSingleton<TimeProvider>(AppClock.Key, Time);
             silo.Services.AddSingleton<IAlertOutbox>(Outbox);

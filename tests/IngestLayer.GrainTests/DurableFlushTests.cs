@@ -1,5 +1,6 @@
 using IngestLayer.Contracts;
 using IngestLayer.Grains;
+using IngestLayer.Grains.Live;
 using IngestLayer.Grains.Pipelines;
 using IngestLayer.Grains.Rules;
 using IngestLayer.Grains.Signals;
@@ -33,6 +34,7 @@ public sealed class DurableFlushCluster : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) =>
         {
+            silo.AddIngestLayerLiveStreams();
             silo.Services.AddGrainStorage(GrainStorage.Name, (_, _) => Storage);
             silo.Services.AddKeyedSingleton(AppClock.Key, TimeProvider.System);
             silo.Services.AddSingleton<IAlertOutbox>(Outbox);

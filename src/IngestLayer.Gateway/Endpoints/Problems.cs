@@ -1,6 +1,7 @@
 using IngestLayer.Gateway.Owners;
 using IngestLayer.Gateway.Parsing;
 using IngestLayer.Gateway.Rules;
+using IngestLayer.Pipelines.Filters;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -51,6 +52,14 @@ public static class Problems
             statusCode: StatusCodes.Status400BadRequest,
             title: "Invalid " + what,
             extensions: new Dictionary<string, object?> { ["errors"] = errors });
+
+    /// <summary>A <c>?filter=</c> that does not compile: 400 saying what and where, with the 1-based column.</summary>
+    public static ProblemHttpResult InvalidFilter(FilterError error) =>
+        TypedResults.Problem(
+            error.Message,
+            statusCode: StatusCodes.Status400BadRequest,
+            title: "Invalid filter",
+            extensions: new Dictionary<string, object?> { ["column"] = error.Column, ["expected"] = error.Expected });
 
     private static string Describe(DocumentFieldError e) => e.Field.Length == 0 ? e.Error : $"'{e.Field}' {e.Error}";
 
