@@ -1,6 +1,7 @@
 using IngestLayer.Contracts.Live;
 using IngestLayer.Gateway.Endpoints;
 using IngestLayer.Gateway.Live;
+using IngestLayer.Gateway.RateLimits;
 using IngestLayer.Gateway.Security;
 using IngestLayer.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,7 +10,7 @@ using Microsoft.Extensions.Options;
 
 namespace IngestLayer.Gateway;
 
-/// <summary>Registers the gateway's services: options, write keys, the ingestion path and the router.</summary>
+/// <summary>Registers the gateway's services: options, write keys and rate limits, the ingestion path and the router.</summary>
 public static class GatewayServiceCollectionExtensions
 {
     public static IServiceCollection AddIngestGateway(this IServiceCollection services)
@@ -19,6 +20,11 @@ public static class GatewayServiceCollectionExtensions
         services.AddOptions<IngestLayerOptions>().BindConfiguration(IngestLayerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<WriteKeys>();
+        services.AddOptions<SourceKeyOptions>().BindConfiguration(SourceKeyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<ISourceStore, MemorySourceStore>();
+        services.AddSingleton<SourceKeyRefresher>();
+        services.AddHostedService(sp => sp.GetRequiredService<SourceKeyRefresher>());
+        services.AddIngestRateLimits();
         services.AddSingleton<EventRouter>();
         services.AddOptions<DispatchOptions>().BindConfiguration(DispatchOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<EventDispatcher>();

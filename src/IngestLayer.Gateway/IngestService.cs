@@ -2,6 +2,7 @@ using System.Text.Json;
 using IngestLayer.Contracts;
 using IngestLayer.Gateway.Endpoints;
 using IngestLayer.Gateway.Parsing;
+using IngestLayer.Gateway.RateLimits;
 using IngestLayer.Gateway.Security;
 using IngestLayer.Storage;
 using Microsoft.AspNetCore.Http;
@@ -22,6 +23,7 @@ public sealed record IngestOutcome(int Accepted, int Duplicates, IReadOnlyList<R
 /// </summary>
 public sealed partial class IngestService(
     WriteKeys writeKeys,
+    SourceRateLimiter rateLimiter,
     IEventLog eventLog,
     EventDispatcher dispatcher,
     IOptions<IngestLayerOptions> options,
@@ -68,7 +70,7 @@ public sealed partial class IngestService(
 
             if (writeKeys.Resolve(writeKey) is not { } source)
             {
-                return Problems.Unauthorized("The write key is not known. Check IngestLayer:Sources:<name>:WriteKey.");
+                return Problems.Unauthorized("The write key is not known (or its source was revoked, or it was rotated out). Check IngestLayer:Sources:<name>:WriteKey or GET /ops/sources.");
             }
 
             var receivedAt = time.GetUtcNow();
@@ -86,6 +88,12 @@ public sealed partial class IngestService(
             if (batch.Events.Count == 0)
             {
                 return Problems.InvalidEvents(batch.Rejected);
+            }
+
+            // Counted in events, once they are known, and before anything is stored (a refused request is retried whole).
+            if (rateLimiter.TryAcquire(source, batch.Events.Count) is { } retryAfter)
+            {
+                return IngestRateLimits.TooManyEvents(http.Response, source, rateLimiter.EventsPerSecond, retryAfter);
             }
 
             // Room first, then the log: a request refused for overload must not have stored anything,

@@ -18,6 +18,8 @@ public static class IngestLayerHost
 
         var app = builder.Build();
         app.MapDefaultEndpoints();
+        // After routing (which WebApplication puts first), so it sees which endpoints carry the ingestion limit.
+        app.UseRateLimiter();
         app.MapIngestApi();
         app.MapSegmentApi();
         app.MapOpsApi();
@@ -26,6 +28,7 @@ public static class IngestLayerHost
         app.MapOwnerPreferencesApi();
         app.MapRebuildApi();
         app.MapLiveApi();
+        app.MapSourcesApi();
         app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
         return app;
     }

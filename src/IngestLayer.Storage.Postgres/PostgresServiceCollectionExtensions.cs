@@ -9,7 +9,7 @@ namespace IngestLayer.Storage.Postgres;
 /// <summary>
 /// Registers durable mode's database access: one <see cref="NpgsqlDataSource"/> (one pool), the migrator,
 /// and the storage seam on PostgreSQL — <see cref="IEventLog"/>, <see cref="IAlertOutbox"/>, <see cref="IOwnerStore"/>,
-/// <see cref="IOwnerPreferenceStore"/>, <see cref="IRuleStore"/>, <see cref="IPipelineStore"/> and <see cref="INamedListStore"/> — replacing any in-memory ones registered before.
+/// <see cref="IOwnerPreferenceStore"/>, <see cref="IRuleStore"/>, <see cref="IPipelineStore"/>, <see cref="INamedListStore"/> and <see cref="ISourceStore"/> — replacing any in-memory ones registered before.
 /// </summary>
 public static class PostgresServiceCollectionExtensions
 {
@@ -63,6 +63,10 @@ public static class PostgresServiceCollectionExtensions
         services.TryAddSingleton<PostgresNamedListStore>();
         services.RemoveAll<INamedListStore>();
         services.AddSingleton<INamedListStore>(sp => sp.GetRequiredService<PostgresNamedListStore>());
+
+        services.TryAddSingleton<PostgresSourceStore>();
+        services.RemoveAll<ISourceStore>();
+        services.AddSingleton<ISourceStore>(sp => sp.GetRequiredService<PostgresSourceStore>());
         return services;
     }
 }

@@ -18,6 +18,7 @@ public sealed class PostgresStorageRegistrationTests
         services.AddSingleton<IAlertOutbox, MemoryAlertOutbox>();
         services.AddSingleton<IOwnerStore, MemoryOwnerStore>();
         services.AddSingleton<IOwnerPreferenceStore, MemoryOwnerPreferenceStore>();
+        services.AddSingleton<ISourceStore, MemorySourceStore>();
 
         services.AddPostgresStorage("Host=127.0.0.1;Port=1;Username=postgres", o => o.HostInstanceId = "host-7");
         await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
@@ -26,6 +27,7 @@ public sealed class PostgresStorageRegistrationTests
         Assert.IsType<PostgresAlertOutbox>(provider.GetRequiredService<IAlertOutbox>());
         Assert.IsType<PostgresOwnerStore>(provider.GetRequiredService<IOwnerStore>());
         Assert.IsType<PostgresOwnerPreferenceStore>(provider.GetRequiredService<IOwnerPreferenceStore>());
+        Assert.IsType<PostgresSourceStore>(provider.GetRequiredService<ISourceStore>());
         Assert.Single(provider.GetServices<IEventLog>());
         Assert.Same(provider.GetRequiredService<IEventLog>(), provider.GetRequiredService<PostgresEventLog>());
         Assert.Equal("host-7", provider.GetRequiredService<IOptions<PostgresOptions>>().Value.HostInstanceId);

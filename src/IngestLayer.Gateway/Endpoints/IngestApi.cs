@@ -1,4 +1,5 @@
 using IngestLayer.Gateway.Parsing;
+using IngestLayer.Gateway.RateLimits;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -16,7 +17,8 @@ public static class IngestApi
         app.MapPost("/v1/events", IngestEventsAsync)
             .WithName("IngestEvents")
             .WithSummary("Ingest one event or {\"events\": [...]} authenticated by a write key.")
-            .WithTags("Ingestion");
+            .WithTags("Ingestion")
+            .RequireIngestLimits();
         return app;
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using IngestLayer.Contracts;
 using IngestLayer.Gateway.Parsing;
+using IngestLayer.Gateway.RateLimits;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -19,7 +20,7 @@ public static class SegmentApi
 
     public static IEndpointRouteBuilder MapSegmentApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1").WithTags("Segment");
+        var group = app.MapGroup("/v1").WithTags("Segment").RequireIngestLimits();
         group.MapPost("/batch", (HttpContext http, IngestService ingest) => ingest.IngestAsync(http, SegmentEventParser.ParseBatch, Success))
             .WithName("SegmentBatch").WithSummary("Segment batch: {\"batch\": [messages]}.");
         MapSingle(group, "track", EventKind.Track);
