@@ -20,6 +20,7 @@ public static class IngestLayerHost
         app.MapDefaultEndpoints();
         app.MapIngestApi();
         app.MapSegmentApi();
+        app.MapPostHogApi();
         app.MapOpsApi();
         app.MapRulesApi();
         app.MapPipelinesApi();
