@@ -48,18 +48,20 @@ public static class PostHogEventParser
             return ParsedBatch.Invalid($"The body must be an event, an array of events or {{\"batch\": [...]}}, got {JsonFields.Describe(root)}.");
         }
 
-        var context = new Context(source, receivedAt, groupType, BodyApiKey(root), querySentAt);
+        var sentAt = querySentAt;
         if (root.ValueKind == JsonValueKind.Object)
         {
             try
             {
-                context.SentAt = JsonFields.Timestamp(root, "sent_at") ?? querySentAt;
+                sentAt = JsonFields.Timestamp(root, "sent_at") ?? querySentAt;
             }
             catch (FieldError error)
             {
                 return ParsedBatch.Invalid($"'{error.Field}' {error.Message}.");
             }
         }
+
+        var context = new Context(source, receivedAt, groupType, BodyApiKey(root), sentAt);
 
         if (Events(root) is not { } events)
         {
@@ -104,10 +106,8 @@ public static class PostHogEventParser
         return batch;
     }
 
-    private sealed record Context(Source Source, DateTimeOffset ReceivedAt, string GroupType, string? ApiKey, DateTimeOffset? QuerySentAt)
-    {
-        public DateTimeOffset? SentAt { get; set; } = QuerySentAt;
-    }
+    /// <summary>What every event of a request shares; <c>SentAt</c> is the request's <c>sent_at</c>, else posthog-js's <c>?_=</c>.</summary>
+    private sealed record Context(Source Source, DateTimeOffset ReceivedAt, string GroupType, string? ApiKey, DateTimeOffset? SentAt);
 
     /// <summary>The request's events when it is a batch (<c>batch</c>, or a bare array); null for a single event.</summary>
     private static JsonElement? Events(JsonElement root) =>
