@@ -33,6 +33,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<IEventLogObserver>(sp => sp.GetRequiredService<EventDispatcher>());
         services.TryAddSingleton<IDispatchLedger, NoDispatchLedger>();
         services.AddSingleton<IngestService>();
+        services.AddOptions<PostHog.PostHogOptions>().BindConfiguration(PostHog.PostHogOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<AdminTokenFilter>();
         services.AddSingleton<Pipelines.PipelineTester>();
         services.AddSingleton<ReadYourWritesFilter>();

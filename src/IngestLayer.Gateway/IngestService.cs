@@ -34,12 +34,24 @@ public sealed partial class IngestService(
     private readonly IngestLayerOptions _options = options.Value;
 
     /// <summary>Parses the body with <paramref name="parse"/> and ingests it; returns an HTTP result.</summary>
+    public Task<IResult> IngestAsync(
+        HttpContext http,
+        Func<JsonElement, Source, DateTimeOffset, int, ParsedBatch> parse,
+        Func<IngestOutcome, IResult> success) =>
+        IngestAsync(http, parse, success, RequestBody.ReadAsync, SegmentEventParser.BodyWriteKey);
+
+    /// <summary>
+    /// As above, for a wire format with its own body encodings (<paramref name="readBody"/>, held to the
+    /// batch limit) and its own place for the write key in the body (<paramref name="bodyWriteKey"/>).
+    /// </summary>
     public async Task<IResult> IngestAsync(
         HttpContext http,
         Func<JsonElement, Source, DateTimeOffset, int, ParsedBatch> parse,
-        Func<IngestOutcome, IResult> success)
+        Func<IngestOutcome, IResult> success,
+        Func<HttpRequest, int, CancellationToken, Task<RequestBody>> readBody,
+        Func<JsonElement, string?> bodyWriteKey)
     {
-        using var body = await RequestBody.ReadAsync(http.Request, _options.MaxBatchBytes, http.RequestAborted);
+        using var body = await readBody(http.Request, _options.MaxBatchBytes, http.RequestAborted);
         if (body.TooLarge)
         {
             return Problems.TooLarge($"The body is over the {_options.MaxBatchBytes}-byte limit; split the batch.");
@@ -62,10 +74,10 @@ public sealed partial class IngestService(
 
         using (document)
         {
-            var writeKey = Credentials.WriteKeyFromHeader(http.Request) ?? SegmentEventParser.BodyWriteKey(document.RootElement);
+            var writeKey = Credentials.WriteKeyFromHeader(http.Request) ?? bodyWriteKey(document.RootElement);
             if (writeKey is null)
             {
-                return Problems.Unauthorized("A write key is required: 'Authorization: Bearer <write key>', or Segment's Basic auth with the write key as user name.");
+                return Problems.Unauthorized("A write key is required: 'Authorization: Bearer <write key>', Segment's Basic auth with the write key as user name, or PostHog's api_key.");
             }
 
             if (writeKeys.Resolve(writeKey) is not { } source)

@@ -97,6 +97,12 @@ public sealed class RequestBody : IDisposable
         return new RequestBody(buffer, length, false, null);
     }
 
+    /// <summary>A body decoded further after reading (PostHog's encodings), in a buffer rented from the shared pool.</summary>
+    internal static RequestBody FromPooled(byte[] buffer, int length) => new(buffer, length, false, null);
+
+    /// <summary>A body refused while decoding: over the limit, or unreadable for <paramref name="error"/>.</summary>
+    internal static RequestBody Refused(bool tooLarge, string? error) => new(null, 0, tooLarge, error);
+
     public void Dispose()
     {
         if (_buffer is { } b)

@@ -22,6 +22,7 @@ public static class IngestLayerHost
         app.UseRateLimiter();
         app.MapIngestApi();
         app.MapSegmentApi();
+        app.MapPostHogApi();
         app.MapOpsApi();
         app.MapRulesApi();
         app.MapPipelinesApi();
