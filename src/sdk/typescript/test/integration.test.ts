@@ -27,12 +27,15 @@ describe('against the real host', { skip }, () => {
     const errors: IngestError[] = [];
     const { ingest, flush, close } = createClient<Events>({ writeKey, host: url!, onError: (e) => errors.push(e) });
 
-    const first = await Promise.all([
+    // node:test cancels a test whose event loop runs dry, before the client's beforeExit flush: flush here.
+    const sent = [
       ingest('feature.used', { user_id, account_id, feature: 'csv.export', count: 2, plan: 'free' }),
       // No account_id: the host attributes it to the user's latest account.
       ingest('team member invited', { user_id, role: 'admin' }),
       ingest('feature.used', { user_id, account_id, feature: 'reports.schedule', message_id: `${account_id}-once` }),
-    ]);
+    ];
+    await flush();
+    const first = await Promise.all(sent);
     assert.deepEqual(first.map((d) => d.status), ['delivered', 'delivered', 'delivered'], JSON.stringify(errors.map((e) => e.message)));
 
     // As if the answer had been lost and the batch sent again: same message_id, stored once.
@@ -60,8 +63,9 @@ describe('against the real host', { skip }, () => {
   it('does not retry a wrong write key (401)', async () => {
     const errors: IngestError[] = [];
     const client = createClient({ writeKey: 'wk_wrong_0000000000', host: url!, onError: (e) => errors.push(e) });
-    const d = await client.ingest('sdk.integration', { user_id, account_id, step: 2 });
+    const delivery = client.ingest('sdk.integration', { user_id, account_id, step: 2 });
     await client.close();
+    const d = await delivery;
     assert.equal(d.status, 'rejected');
     assert.equal(errors[0].kind, 'http');
     assert.equal(errors[0].status, 401);
