@@ -37,6 +37,7 @@ internal static class StorageServices
         services.AddSingleton<IRuleStore, MemoryRuleStore>();
         services.AddSingleton<IPipelineStore, MemoryPipelineStore>();
         services.AddSingleton<INamedListStore, MemoryNamedListStore>();
+        services.AddSingleton<IWebhookSourceStore, MemoryWebhookSourceStore>();
         return services;
     }
 }

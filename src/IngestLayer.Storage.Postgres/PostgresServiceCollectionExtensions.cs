@@ -63,6 +63,10 @@ public static class PostgresServiceCollectionExtensions
         services.TryAddSingleton<PostgresNamedListStore>();
         services.RemoveAll<INamedListStore>();
         services.AddSingleton<INamedListStore>(sp => sp.GetRequiredService<PostgresNamedListStore>());
+
+        services.TryAddSingleton<PostgresWebhookSourceStore>();
+        services.RemoveAll<IWebhookSourceStore>();
+        services.AddSingleton<IWebhookSourceStore>(sp => sp.GetRequiredService<PostgresWebhookSourceStore>());
         return services;
     }
 }
