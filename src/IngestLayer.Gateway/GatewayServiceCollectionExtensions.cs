@@ -28,6 +28,9 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<AdminTokenFilter>();
         services.AddSingleton<Pipelines.PipelineTester>();
         services.AddSingleton<ReadYourWritesFilter>();
+        services.TryAddSingleton<IWebhookSourceStore, MemoryWebhookSourceStore>();
+        services.AddSingleton<WebhookSources.WebhookSourceDirectory>();
+        services.AddSingleton<WebhookSources.WebhookIngress>();
         return services;
     }
 }

@@ -25,6 +25,7 @@ public static class IngestLayerHost
         app.MapPipelinesApi();
         app.MapOwnerPreferencesApi();
         app.MapRebuildApi();
+        app.MapWebhookIngressApi();
         app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
         return app;
     }
