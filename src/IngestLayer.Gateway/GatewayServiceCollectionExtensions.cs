@@ -40,6 +40,9 @@ public static class GatewayServiceCollectionExtensions
         services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<LiveWatchCache>(); // the silo's copy: the same instance when co-hosted
         services.AddSingleton<LiveFeeds>();
+        services.TryAddSingleton<IWebhookSourceStore, MemoryWebhookSourceStore>();
+        services.AddSingleton<WebhookSources.WebhookSourceDirectory>();
+        services.AddSingleton<WebhookSources.WebhookIngress>();
         return services;
     }
 }

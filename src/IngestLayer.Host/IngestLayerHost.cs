@@ -30,6 +30,7 @@ public static class IngestLayerHost
         app.MapRebuildApi();
         app.MapLiveApi();
         app.MapSourcesApi();
+        app.MapWebhookIngressApi();
         app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
         return app;
     }

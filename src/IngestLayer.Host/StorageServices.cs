@@ -38,6 +38,7 @@ internal static class StorageServices
         services.AddSingleton<IPipelineStore, MemoryPipelineStore>();
         services.AddSingleton<INamedListStore, MemoryNamedListStore>();
         services.AddSingleton<ISourceStore, MemorySourceStore>();
+        services.AddSingleton<IWebhookSourceStore, MemoryWebhookSourceStore>();
         return services;
     }
 }

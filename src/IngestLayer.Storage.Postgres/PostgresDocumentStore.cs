@@ -121,7 +121,7 @@ public class PostgresDocumentStore<T>(NpgsqlDataSource dataSource, string kind) 
     }
 
     // Version and time come from the columns: the body is the document as written, without them.
-    private static T Read(NpgsqlDataReader reader) =>
+    protected static T Read(NpgsqlDataReader reader) =>
         (JsonSerializer.Deserialize<T>(reader.GetString(2), BodyJson)
             ?? throw new InvalidOperationException($"config_documents {reader.GetString(0)} has a null body."))
         .Stamp(reader.GetString(0), reader.GetInt32(1), reader.GetFieldValue<DateTimeOffset>(3));

@@ -67,6 +67,9 @@ public static class PostgresServiceCollectionExtensions
         services.TryAddSingleton<PostgresSourceStore>();
         services.RemoveAll<ISourceStore>();
         services.AddSingleton<ISourceStore>(sp => sp.GetRequiredService<PostgresSourceStore>());
+        services.TryAddSingleton<PostgresWebhookSourceStore>();
+        services.RemoveAll<IWebhookSourceStore>();
+        services.AddSingleton<IWebhookSourceStore>(sp => sp.GetRequiredService<PostgresWebhookSourceStore>());
         return services;
     }
 }

@@ -56,6 +56,23 @@ public class MemoryDocumentStore<T> : IDocumentStore<T>
         }
     }
 
+    /// <summary>The live document of <paramref name="id"/> in whichever workspace holds it (for kinds whose ids are unique across workspaces).</summary>
+    protected (string Workspace, T Document)? FindLive(string id)
+    {
+        lock (_gate)
+        {
+            foreach (var (workspace, byId) in _workspaces)
+            {
+                if (byId.TryGetValue(id, out var latest) && !latest.Deleted)
+                {
+                    return (workspace, latest.Document);
+                }
+            }
+
+            return null;
+        }
+    }
+
     private SortedDictionary<string, (T Document, bool Deleted)> Workspace(string workspace)
     {
         if (!_workspaces.TryGetValue(workspace, out var byId))
