@@ -11,6 +11,12 @@ public sealed class MemoryAlertOutbox(IOptions<EmbeddedOptions> options, TimePro
     private readonly LinkedList<string> _order = new();
     private readonly Dictionary<string, DateTimeOffset> _leases = [];
 
+    // The entries a worker may claim (pending or retrying), per destination, in the order they were enqueued: a claim
+    // reads these, not the whole history, which holds up to AlertHistoryCapacity delivered entries.
+    private readonly Dictionary<string, SortedSet<(long Sequence, string Id)>> _due = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _sequence = [];
+    private long _enqueued;
+
     // Held alerts: when each was held, and the digest it was bound to once one is opened.
     private readonly Dictionary<string, DateTimeOffset> _heldAt = [];
     private readonly Dictionary<string, OwnerDigestKey> _digestOf = [];
@@ -30,7 +36,8 @@ public sealed class MemoryAlertOutbox(IOptions<EmbeddedOptions> options, TimePro
 
             var now = time.GetUtcNow();
             var status = alert.SnoozedUntil is null ? AlertDeliveryStatus.Pending : AlertDeliveryStatus.Snoozed;
-            _entries[alert.AlertId] = new OutboxEntry { Alert = alert, Status = status, Channel = alert.Channel, EnqueuedAt = now, NextAttemptAt = now };
+            _sequence[alert.AlertId] = ++_enqueued;
+            Put(alert.AlertId, new OutboxEntry { Alert = alert, Status = status, Channel = alert.Channel, EnqueuedAt = now, NextAttemptAt = now });
             _order.AddFirst(alert.AlertId);
             TrimHistory();
         }
@@ -44,22 +51,26 @@ public sealed class MemoryAlertOutbox(IOptions<EmbeddedOptions> options, TimePro
         var claimed = new List<OutboxEntry>();
         lock (_gate)
         {
-            // Oldest first, so alerts go out in the order they fired.
-            for (var node = _order.Last; node is not null && claimed.Count < max; node = node.Previous)
+            if (!_due.TryGetValue(destination, out var due))
             {
-                var entry = _entries[node.Value];
-                if (entry.Status is not (AlertDeliveryStatus.Pending or AlertDeliveryStatus.Retrying) || entry.NextAttemptAt > now || entry.Alert.Destination != destination)
+                return ValueTask.FromResult<IReadOnlyList<OutboxEntry>>(claimed);
+            }
+
+            // Oldest first, so alerts go out in the order they fired.
+            foreach (var (_, id) in due)
+            {
+                var entry = _entries[id];
+                if (entry.NextAttemptAt > now || (_leases.TryGetValue(id, out var until) && until > now))
                 {
                     continue;
                 }
 
-                if (_leases.TryGetValue(node.Value, out var until) && until > now)
-                {
-                    continue;
-                }
-
-                _leases[node.Value] = now + lease;
+                _leases[id] = now + lease;
                 claimed.Add(entry);
+                if (claimed.Count == max)
+                {
+                    break;
+                }
             }
         }
 
@@ -74,7 +85,7 @@ public sealed class MemoryAlertOutbox(IOptions<EmbeddedOptions> options, TimePro
             if (_entries.TryGetValue(alertId, out var entry))
             {
                 var now = time.GetUtcNow();
-                _entries[alertId] = entry with
+                Put(alertId, entry with
                 {
                     Status = outcome.Status,
                     Attempts = entry.Attempts + 1,
@@ -84,7 +95,7 @@ public sealed class MemoryAlertOutbox(IOptions<EmbeddedOptions> options, TimePro
                     SlackTs = outcome.SlackTs ?? entry.SlackTs,
                     Error = outcome.Error,
                     Hint = outcome.Hint,
-                };
+                });
             }
         }
 
@@ -113,7 +124,7 @@ public sealed class MemoryAlertOutbox(IOptions<EmbeddedOptions> options, TimePro
             _leases.Remove(alertId);
             _heldAt.Remove(alertId);
             _digestOf.Remove(alertId);
-            _entries[alertId] = entry with { Status = AlertDeliveryStatus.Pending, Attempts = 0, NextAttemptAt = time.GetUtcNow() };
+            Put(alertId, entry with { Status = AlertDeliveryStatus.Pending, Attempts = 0, NextAttemptAt = time.GetUtcNow() });
         }
 
         _signal.Release();
@@ -166,7 +177,7 @@ public sealed class MemoryAlertOutbox(IOptions<EmbeddedOptions> options, TimePro
             _leases.Remove(alertId);
             if (_entries.TryGetValue(alertId, out var entry) && entry.Status is AlertDeliveryStatus.Pending or AlertDeliveryStatus.Retrying)
             {
-                _entries[alertId] = entry with { Status = AlertDeliveryStatus.HeldForDigest };
+                Put(alertId, entry with { Status = AlertDeliveryStatus.HeldForDigest });
                 _heldAt[alertId] = now;
             }
         }
@@ -196,7 +207,7 @@ public sealed class MemoryAlertOutbox(IOptions<EmbeddedOptions> options, TimePro
             foreach (var id in ids)
             {
                 _heldAt.Remove(id);
-                _entries[id] = _entries[id] with { Status = AlertDeliveryStatus.Pending, NextAttemptAt = now };
+                Put(id, _entries[id] with { Status = AlertDeliveryStatus.Pending, NextAttemptAt = now });
             }
 
             released = ids.Count;
@@ -278,7 +289,7 @@ public sealed class MemoryAlertOutbox(IOptions<EmbeddedOptions> options, TimePro
                     AlertDeliveryStatus.Retrying or AlertDeliveryStatus.Pending => AlertDeliveryStatus.HeldForDigest,
                     _ => outcome.Status,
                 };
-                _entries[id] = entry with
+                Put(id, entry with
                 {
                     Status = status,
                     Attempts = entry.Attempts + 1,
@@ -287,7 +298,7 @@ public sealed class MemoryAlertOutbox(IOptions<EmbeddedOptions> options, TimePro
                     SlackTs = outcome.SlackTs ?? entry.SlackTs,
                     Error = outcome.Error,
                     Hint = outcome.Hint,
-                };
+                });
             }
 
             if (record.Status is not (AlertDeliveryStatus.Pending or AlertDeliveryStatus.Retrying))
@@ -331,6 +342,26 @@ public sealed class MemoryAlertOutbox(IOptions<EmbeddedOptions> options, TimePro
     private OwnerDigest ToDigest(OwnerDigestKey key, DigestRecord record) =>
         new(key, record.DueAt, record.Attempts, [.. record.AlertIds.Where(id => _digestOf.TryGetValue(id, out var k) && k == key).Select(id => _entries[id])]);
 
+    // Every change of an entry goes through here, so the due index follows its status. Called under the gate.
+    private void Put(string id, OutboxEntry entry)
+    {
+        _entries[id] = entry;
+        var key = (_sequence[id], id);
+        if (!_due.TryGetValue(entry.Alert.Destination, out var due))
+        {
+            _due[entry.Alert.Destination] = due = [];
+        }
+
+        if (entry.Status is AlertDeliveryStatus.Pending or AlertDeliveryStatus.Retrying)
+        {
+            due.Add(key);
+        }
+        else
+        {
+            due.Remove(key);
+        }
+    }
+
     // Drops the oldest finished entries beyond the history capacity; unfinished ones are never dropped.
     private void TrimHistory()
     {
@@ -342,6 +373,7 @@ public sealed class MemoryAlertOutbox(IOptions<EmbeddedOptions> options, TimePro
                 or AlertDeliveryStatus.Snoozed or AlertDeliveryStatus.Digested)
             {
                 _entries.Remove(node.Value);
+                _sequence.Remove(node.Value);
                 _heldAt.Remove(node.Value);
                 _digestOf.Remove(node.Value);
                 _order.Remove(node);

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using IngestLayer.Contracts;
 using IngestLayer.Grains.Health;
 using IngestLayer.Pipelines;
@@ -21,6 +22,10 @@ internal sealed class AccountPipelineRun(IGrainFactory grains, string workspace,
     {
         List<Alert>? deliveries = null;
         FilterContext? context = null;
+
+        // Counted here per batch and handed to the silo's counters once: a shared counter per pipeline per event
+        // would cost more than the filters.
+        Dictionary<CompiledPipeline, (int Matched, int FilteredOut)>? counts = null;
         foreach (var e in events)
         {
             var matched = pipelines.For(e.Name);
@@ -41,11 +46,25 @@ internal sealed class AccountPipelineRun(IGrainFactory grains, string workspace,
             foreach (var pipeline in matched)
             {
                 var dropped = await PipelineEvaluator.RunAsync(pipeline, context, this);
-                counters.Count(workspace, pipeline.Id, passed: dropped == PipelineEvaluator.Passed);
+                counts ??= [];
+                ref var count = ref CollectionsMarshal.GetValueRefOrAddDefault(counts, pipeline, out _);
+                count.Matched++;
                 if (dropped == PipelineEvaluator.Passed)
                 {
                     (deliveries ??= []).AddRange(PipelineDeliveries.Build(pipeline, context, workspace, now));
                 }
+                else
+                {
+                    count.FilteredOut++;
+                }
+            }
+        }
+
+        if (counts is not null)
+        {
+            foreach (var (pipeline, (matched, filteredOut)) in counts)
+            {
+                counters.Add(workspace, pipeline.Id, matched, filteredOut);
             }
         }
 

@@ -11,13 +11,14 @@ public sealed class PipelineCounters
 {
     private readonly ConcurrentDictionary<(string Workspace, string PipelineId), Counts> _counts = new();
 
-    public void Count(string workspace, string pipelineId, bool passed)
+    /// <summary>Adds a batch's counts of one pipeline: events it took, and of those, events a filter dropped.</summary>
+    public void Add(string workspace, string pipelineId, long matched, long filteredOut)
     {
         var counts = _counts.GetOrAdd((workspace, pipelineId), static _ => new Counts());
-        Interlocked.Increment(ref counts.Matched);
-        if (!passed)
+        Interlocked.Add(ref counts.Matched, matched);
+        if (filteredOut != 0)
         {
-            Interlocked.Increment(ref counts.FilteredOut);
+            Interlocked.Add(ref counts.FilteredOut, filteredOut);
         }
     }
 

@@ -61,19 +61,10 @@ public static class FilterCompiler
         {
             switch (expression)
             {
-                case AndExpression and:
-                {
-                    var left = Compile(and.Left);
-                    var right = Compile(and.Right);
-                    return c => left(c) && right(c);
-                }
-
-                case OrExpression or:
-                {
-                    var left = Compile(or.Left);
-                    var right = Compile(or.Right);
-                    return c => left(c) || right(c);
-                }
+                case AndExpression:
+                    return Chain(expression, all: true);
+                case OrExpression:
+                    return Chain(expression, all: false);
 
                 case NotExpression not:
                     return Negate(Compile(not.Operand), true);
@@ -98,6 +89,91 @@ public static class FilterCompiler
                     throw new ArgumentOutOfRangeException(nameof(expression), expression.GetType().Name, "unknown expression node");
             }
         }
+
+        // A run of ands (or ors) is compiled in the order written, so errors come in that order, then evaluated
+        // cheapest first: the clauses have no side effects and a missing field is simply false, so the order
+        // cannot change the answer, only how soon it is known. Reading the event's properties is what costs (a
+        // scan of its JSON); envelope fields, enriched fields and lists are reads of objects in memory. So
+        // "properties.plan == "free" and account.id in list("vip")" rarely scans anything.
+        private Func<FilterContext, bool> Chain(FilterExpression expression, bool all)
+        {
+            var operands = new List<FilterExpression>();
+            Flatten(expression, all, operands);
+            var compiled = operands.Select(o => (Predicate: Compile(o), Cost: ReadsProperties(o) ? 1 : 0)).ToList();
+            var ordered = compiled.OrderBy(x => x.Cost).Select(x => x.Predicate).ToArray(); // stable: ties keep the written order
+            if (ordered.Length == 2)
+            {
+                return Pair(ordered[0], ordered[1], all);
+            }
+
+            // Loops, not Array.TrueForAll with a lambda: that lambda would capture the context, an allocation per event.
+            if (all)
+            {
+                return c =>
+                {
+                    foreach (var p in ordered)
+                    {
+                        if (!p(c))
+                        {
+                            return false;
+                        }
+                    }
+
+                    return true;
+                };
+            }
+
+            return c =>
+            {
+                foreach (var p in ordered)
+                {
+                    if (p(c))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            };
+        }
+
+        private static Func<FilterContext, bool> Pair(Func<FilterContext, bool> first, Func<FilterContext, bool> second, bool all) =>
+            all ? c => first(c) && second(c) : c => first(c) || second(c);
+
+        private static void Flatten(FilterExpression expression, bool all, List<FilterExpression> operands)
+        {
+            switch (expression)
+            {
+                case AndExpression both when all:
+                    Flatten(both.Left, all, operands);
+                    Flatten(both.Right, all, operands);
+                    break;
+                case OrExpression either when !all:
+                    Flatten(either.Left, all, operands);
+                    Flatten(either.Right, all, operands);
+                    break;
+                default:
+                    operands.Add(expression);
+                    break;
+            }
+        }
+
+        private static bool ReadsProperties(FilterExpression expression) => expression switch
+        {
+            AndExpression both => ReadsProperties(both.Left) || ReadsProperties(both.Right),
+            OrExpression either => ReadsProperties(either.Left) || ReadsProperties(either.Right),
+            NotExpression not => ReadsProperties(not.Operand),
+            ComparisonExpression x => IsProperty(x.Field),
+            InExpression x => IsProperty(x.Field),
+            InListExpression x => IsProperty(x.Field),
+            ContainsExpression x => IsProperty(x.Field),
+            StartsWithExpression x => IsProperty(x.Field),
+            ExistsExpression x => IsProperty(x.Field),
+            _ => true,
+        };
+
+        private static bool IsProperty(FieldReference reference) =>
+            FieldResolver.TryResolve(reference.Path, out var field, out _) && field is PropertyField;
 
         private static Func<FilterContext, bool> Negate(Func<FilterContext, bool> predicate, bool negated) =>
             negated ? c => !predicate(c) : predicate;

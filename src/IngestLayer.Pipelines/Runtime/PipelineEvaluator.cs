@@ -11,11 +11,31 @@ public static class PipelineEvaluator
     /// filter that dropped it, or <see cref="Passed"/>. The context starts without enrichment (another pipeline's
     /// enrich step must not leak into this one's filters) and ends with what this pipeline's steps attached.
     /// </summary>
-    public static async ValueTask<int> RunAsync(CompiledPipeline pipeline, FilterContext context, IPipelineEnrichment enrichment)
+    public static ValueTask<int> RunAsync(CompiledPipeline pipeline, FilterContext context, IPipelineEnrichment enrichment)
     {
         context.Enrich(null, null);
+
+        // Synchronous up to the first enrich step: most events stop at a filter before it, and pay no async machinery.
         var steps = pipeline.Steps;
         for (var i = 0; i < steps.Length; i++)
+        {
+            if (steps[i].Filter is not { } filter)
+            {
+                return ContinueAsync(steps, i, context, enrichment);
+            }
+
+            if (!filter.Matches(context))
+            {
+                return ValueTask.FromResult(i);
+            }
+        }
+
+        return ValueTask.FromResult(Passed);
+    }
+
+    private static async ValueTask<int> ContinueAsync(CompiledStep[] steps, int from, FilterContext context, IPipelineEnrichment enrichment)
+    {
+        for (var i = from; i < steps.Length; i++)
         {
             var step = steps[i];
             if (step.Filter is { } filter)
