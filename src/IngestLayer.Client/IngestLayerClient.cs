@@ -240,6 +240,10 @@ public sealed partial class IngestLayerClient : IAsyncDisposable, IDisposable
                 for (var n = reader.Count; n > 0 && reader.TryRead(out var e); n--)
                 {
                     await AddAsync(e);
+                    if (batch.Count >= _options.BatchSize)
+                    {
+                        await SendAsync();
+                    }
                 }
 
                 await SendAsync();
