@@ -26,6 +26,8 @@ public sealed class BatchingTests : IAsyncLifetime
 
         var requests = await _server.WaitForRequestsAsync(2);
         Assert.Equal([5, 5], requests.Select(r => r.Events.Count));
+        // The server has the requests before the client has their answers: wait for the client to count them.
+        await TestClients.EventuallyAsync(() => client.Stats.Delivered == 10, "the client to count 10 events delivered");
         Assert.Equal(2, client.Stats.Pending); // the last two wait for the (hour-long) interval or a flush
 
         await client.FlushAsync();

@@ -26,5 +26,20 @@ internal static class TestClients
     public static IngestLayerClient Create(FakeIngestServer server, ConcurrentQueue<IngestLayerError> errors, Action<IngestLayerClientOptions>? configure = null, TimeProvider? time = null) =>
         new(Options(server.Url, configure, errors), time ?? TimeProvider.System);
 
+    /// <summary>Polls <paramref name="condition"/> until it holds, or fails saying what was awaited.</summary>
+    public static async Task EventuallyAsync(Func<bool> condition, string awaited)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out after 10s waiting for {awaited}.");
+            }
+
+            await Task.Delay(10);
+        }
+    }
+
     public static object Feature(string feature) => new { feature, count = 1, plan = "free" };
 }
