@@ -33,7 +33,8 @@ internal sealed class BatchSender(HttpClient http, Uri eventsUri)
         {
             response = await http.PostAsync(eventsUri, content, cancellationToken);
         }
-        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or OperationCanceledException)
+        // InvalidOperationException: what HttpClient throws for a request it cannot make at all; reported, not fatal to the loop.
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or OperationCanceledException or InvalidOperationException)
         {
             var why = cancellationToken.IsCancellationRequested ? "the client was disposed before the batch was delivered" : $"the batch could not be delivered: {ex.Message}";
             errors.Add(new IngestLayerError(IngestLayerErrorKind.DeliveryFailed, why, All(events, null, why), null, ex));

@@ -153,8 +153,9 @@ public sealed partial class IngestLayerClient : IAsyncDisposable, IDisposable
         }
 
         _wake.Release();
-        // The loop may have finished between the check and the registration; it completes waiters on its way out.
-        return cancellationToken.CanBeCanceled ? done.Task.WaitAsync(cancellationToken) : done.Task;
+        // A loop ending (dispose) between the check and the registration would never see this waiter: its end counts too.
+        var flushed = Task.WhenAny(done.Task, _loop);
+        return cancellationToken.CanBeCanceled ? flushed.WaitAsync(cancellationToken) : flushed;
     }
 
     /// <summary>
