@@ -24,6 +24,11 @@ internal sealed record LoadOptions
     public string Mode { get; init; } = "embedded";
     /// <summary>Durable mode: the server to create the run's databases on (any database on it to connect to first).</summary>
     public string? Postgres { get; init; } = Environment.GetEnvironmentVariable("INGESTLAYER_LOADGEN_POSTGRES") is { Length: > 0 } cs ? cs : null;
+    /// <summary>
+    /// <c>raw</c> (the default: pre-built batches posted at full rate, the benchmark's numbers) or <c>sdk</c> (the same
+    /// events tracked through the .NET client, to measure what the SDK path costs and delivers).
+    /// </summary>
+    public string Client { get; init; } = "raw";
     /// <summary>Durable mode: keep the run's databases instead of dropping them at the end.</summary>
     public bool Keep { get; init; }
 
@@ -51,8 +56,9 @@ internal sealed record LoadOptions
                 "--target" => o with { Targets = value is "both" or "gateway" or "ceiling" ? value : throw new ArgumentException("--target is both, gateway or ceiling") },
                 "--mode" => o with { Mode = value is "embedded" or "durable" or "rules" or "pipelines" ? value : throw new ArgumentException("--mode is embedded, durable, rules or pipelines") },
                 "--postgres" => o with { Postgres = value },
+                "--client" => o with { Client = value is "raw" or "sdk" ? value : throw new ArgumentException("--client is raw or sdk") },
                 _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --duration s --warmup s --concurrency n --batch n --accounts n --users n --rounds n --target both|gateway|ceiling "
-                    + "--mode embedded|durable|rules --postgres \"connection string\" (or env INGESTLAYER_LOADGEN_POSTGRES) --keep"),
+                    + "--mode embedded|durable|rules --client raw|sdk --postgres \"connection string\" (or env INGESTLAYER_LOADGEN_POSTGRES) --keep"),
             };
             i++;
         }

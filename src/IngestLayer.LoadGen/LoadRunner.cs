@@ -21,8 +21,15 @@ internal sealed record RunResult(string Target, long Requests, long Events, long
 /// <summary>Closed-loop load: N workers each send a batch, wait for the answer, and send the next.</summary>
 internal sealed class LoadRunner(LoadOptions options, BatchWriter batches)
 {
+    private readonly SdkLoadRunner? _sdk = options.Client == "sdk" ? new SdkLoadRunner(options, new EventGenerator(options)) : null;
+
     public async Task<RunResult> RunAsync(string target, Uri url, string writeKey, Func<TimeSpan> serverCpu, Func<TimeSpan>? databaseCpu = null)
     {
+        if (_sdk is not null)
+        {
+            return await _sdk.RunAsync(target, url, writeKey, serverCpu, databaseCpu);
+        }
+
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
         using var http = new HttpClient(handler) { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", writeKey);
