@@ -62,6 +62,11 @@ public sealed partial class IngestService(
             return Problems.BadRequest("Unreadable body", encodingError);
         }
 
+        if (JsonEscapes.TextError(body.Memory.Span) is { } textError)
+        {
+            return Problems.BadRequest("Malformed JSON", textError);
+        }
+
         JsonDocument document;
         try
         {

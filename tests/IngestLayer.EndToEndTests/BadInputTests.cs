@@ -24,6 +24,8 @@ public class BadInputTests(HostFixture host)
         { "empty batch", "/v1/events", HostFixture.WriteKey, "{\"events\":[]}", 400, "at least one event" },
         { "events not an array", "/v1/events", HostFixture.WriteKey, "{\"events\":{}}", 400, "'events' must be an array" },
         { "deeply nested", "/v1/events", HostFixture.WriteKey, "{\"event\":\"x\",\"user_id\":\"u\",\"properties\":" + new string('[', 200) + new string(']', 200) + "}", 400, "not valid JSON" },
+        { "lone surrogate escape", "/v1/events", HostFixture.WriteKey, "{\"event\":\"\\ud800\",\"user_id\":\"u\"}", 400, "surrogate without its pair" },
+        { "lone low surrogate in a posthog event", "/capture", HostFixture.WriteKey, "{\"api_key\":\"" + HostFixture.WriteKey + "\",\"event\":\"x\",\"distinct_id\":\"\\udc00\"}", 400, "surrogate without its pair" },
         { "missing write key", "/v1/events", null, "{\"event\":\"x\",\"user_id\":\"u\"}", 401, "write key is required" },
         { "unknown write key", "/v1/events", "wk_nope_0000000000", "{\"event\":\"x\",\"user_id\":\"u\"}", 401, "not known" },
         { "oversize event", "/v1/events", HostFixture.WriteKey, "{\"event\":\"x\",\"user_id\":\"u\",\"properties\":{\"p\":\"" + new string('x', 40_000) + "\"}}", 413, "32768-byte limit" },

@@ -31,6 +31,11 @@ internal static class JsonBody
             return (default, Problems.BadRequest("Invalid JSON", "The body is empty; send a JSON object."));
         }
 
+        if (Parsing.JsonEscapes.TextError(body.Memory.Span) is { } textError)
+        {
+            return (default, Problems.BadRequest("Invalid JSON", textError));
+        }
+
         try
         {
             // Cloned: the document reads the pooled buffer, which goes back to the pool when this returns.

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using IngestLayer.Contracts;
 using IngestLayer.Gateway.Endpoints;
+using IngestLayer.Gateway.Parsing;
 using IngestLayer.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -62,6 +63,11 @@ public sealed partial class WebhookIngress(
         }
 
         // Only now, for an authentic sender, does anything about the body get said.
+        if (JsonEscapes.TextError(body.Memory.Span) is { } textError)
+        {
+            return Problems.BadRequest("Malformed JSON", textError);
+        }
+
         JsonDocument document;
         try
         {
