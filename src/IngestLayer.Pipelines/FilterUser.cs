@@ -10,4 +10,6 @@ namespace IngestLayer.Pipelines;
 public sealed record FilterUser(string? Id, string? Email, string? Name, IReadOnlyDictionary<string, string>? Traits = null)
 {
     public static FilterUser From(UserSnapshot user) => new(user.UserId, user.Email, user.Name, user.Traits);
+
+    public static FilterUser From(UserProfile user) => new(user.UserId, user.Email, user.Name, user.Traits);
 }

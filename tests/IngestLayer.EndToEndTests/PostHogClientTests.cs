@@ -1,20 +1,18 @@
-using System.Diagnostics;
-
 namespace IngestLayer.EndToEndTests;
 
 /// <summary>The official <c>posthog-node</c> client, changed only in its host, drives the host.</summary>
 [Collection(HostCollection.Name)]
 public class PostHogClientTests(HostFixture host)
 {
-    private static readonly string ScriptDirectory = Path.Combine(AppContext.BaseDirectory, "posthog");
+    private static readonly NodePackage Script = new(Path.Combine(AppContext.BaseDirectory, "posthog"));
 
     [Fact]
     public async Task posthog_node_identify_group_identify_and_captures_show_up_in_the_account_and_user()
     {
-        await EnsureNodeModulesAsync();
+        await Script.EnsureInstalledAsync();
         var (user, account) = (Api.NewId("ada"), Api.NewId("acme"));
 
-        var (exit, output) = await RunAsync("node", $"send.mjs {host.BaseAddress.ToString().TrimEnd('/')} {HostFixture.WriteKey} {user} {account}");
+        var (exit, output) = await Script.RunAsync("node", $"send.mjs {host.BaseAddress.ToString().TrimEnd('/')} {HostFixture.WriteKey} {user} {account}", TimeSpan.FromMinutes(3));
         Assert.True(exit == 0, $"posthog-node exited {exit}:\n{output}");
 
         var state = (await host.AccountAsync(account))["account"]!;
@@ -34,33 +32,5 @@ public class PostHogClientTests(HostFixture host)
         Assert.Equal("Ada Lovelace", userState["name"]!.GetValue<string>());
         Assert.Equal(account, userState["account_id"]!.GetValue<string>());
         Assert.Equal(1, userState["events"]!["$pageview"]!["24h"]!.GetValue<long>());
-    }
-
-    // CI installs the package with `npm ci`; a developer's first `dotnet test` does it here.
-    private static async Task EnsureNodeModulesAsync()
-    {
-        if (Directory.Exists(Path.Combine(ScriptDirectory, "node_modules", "posthog-node")))
-        {
-            return;
-        }
-
-        var (exit, output) = await RunAsync("npm", "ci --no-audit --no-fund");
-        Assert.True(exit == 0, $"npm ci failed ({exit}):\n{output}");
-    }
-
-    private static async Task<(int Exit, string Output)> RunAsync(string file, string arguments)
-    {
-        var start = new ProcessStartInfo(file, arguments)
-        {
-            WorkingDirectory = ScriptDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
     }
 }

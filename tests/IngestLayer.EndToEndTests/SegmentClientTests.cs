@@ -1,20 +1,18 @@
-using System.Diagnostics;
-
 namespace IngestLayer.EndToEndTests;
 
 /// <summary>The official <c>@segment/analytics-node</c> client, changed only in its host, drives the host.</summary>
 [Collection(HostCollection.Name)]
 public class SegmentClientTests(HostFixture host)
 {
-    private static readonly string ScriptDirectory = Path.Combine(AppContext.BaseDirectory, "segment");
+    private static readonly NodePackage Script = new(Path.Combine(AppContext.BaseDirectory, "segment"));
 
     [Fact]
     public async Task analytics_node_identify_group_and_track_show_up_in_the_account()
     {
-        await EnsureNodeModulesAsync();
+        await Script.EnsureInstalledAsync();
         var (user, account) = (Api.NewId("ada"), Api.NewId("acme"));
 
-        var (exit, output) = await RunAsync("node", $"send.mjs {host.BaseAddress.ToString().TrimEnd('/')} {HostFixture.WriteKey} {user} {account}");
+        var (exit, output) = await Script.RunAsync("node", $"send.mjs {host.BaseAddress.ToString().TrimEnd('/')} {HostFixture.WriteKey} {user} {account}", TimeSpan.FromMinutes(3));
         Assert.True(exit == 0, $"analytics-node exited {exit}:\n{output}");
 
         var state = (await host.AccountAsync(account))["account"]!;
@@ -32,33 +30,5 @@ public class SegmentClientTests(HostFixture host)
         Assert.Equal(200, status);
         Assert.Equal("ada@acme.example", userState!["email"]!.GetValue<string>());
         Assert.Equal(account, userState["account_id"]!.GetValue<string>());
-    }
-
-    // CI installs the package with `npm ci`; a developer's first `dotnet test` does it here.
-    private static async Task EnsureNodeModulesAsync()
-    {
-        if (Directory.Exists(Path.Combine(ScriptDirectory, "node_modules", "@segment", "analytics-node")))
-        {
-            return;
-        }
-
-        var (exit, output) = await RunAsync("npm", "ci --no-audit --no-fund");
-        Assert.True(exit == 0, $"npm ci failed ({exit}):\n{output}");
-    }
-
-    private static async Task<(int Exit, string Output)> RunAsync(string file, string arguments)
-    {
-        var start = new ProcessStartInfo(file, arguments)
-        {
-            WorkingDirectory = ScriptDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 
 namespace IngestLayer.EndToEndTests;
@@ -11,16 +10,16 @@ namespace IngestLayer.EndToEndTests;
 [Collection(HostCollection.Name)]
 public class TypeScriptSdkTests(HostFixture host)
 {
-    private static readonly string PackageDirectory = FindPackageDirectory();
+    private static readonly NodePackage Package = new(FindPackageDirectory());
 
     [Fact]
     public async Task typescript_sdk_suites_pass_and_their_events_show_up_in_the_account()
     {
-        await EnsureNodeModulesAsync();
+        await Package.EnsureInstalledAsync();
         var (user, account) = (Api.NewId("ts-ada"), Api.NewId("ts-acme"));
 
         // `npm test` builds first (pretest: the ESM and CJS builds, then the tests), then runs node --test.
-        var (exit, output) = await RunAsync("npm", "test", TimeSpan.FromMinutes(5), new Dictionary<string, string>
+        var (exit, output) = await Package.RunAsync("npm", "test", TimeSpan.FromMinutes(5), new Dictionary<string, string>
         {
             ["INGESTLAYER_URL"] = host.BaseAddress.ToString().TrimEnd('/'),
             ["INGESTLAYER_WRITE_KEY"] = HostFixture.WriteKey,
@@ -50,50 +49,6 @@ public class TypeScriptSdkTests(HostFixture host)
 
     private static string? SummaryCount(string output, string name) =>
         Regex.Match(output, $@"^(?:#|ℹ) {name} (\d+)\s*$", RegexOptions.Multiline) is { Success: true } m ? m.Groups[1].Value : null;
-
-    // CI installs the packages with `npm ci`; later runs on the same tree reuse them unless the lock file changed.
-    private static async Task EnsureNodeModulesAsync()
-    {
-        var installed = Path.Combine(PackageDirectory, "node_modules", ".package-lock.json");
-        if (File.Exists(installed) && File.GetLastWriteTimeUtc(installed) >= File.GetLastWriteTimeUtc(Path.Combine(PackageDirectory, "package-lock.json")))
-        {
-            return;
-        }
-
-        var (exit, output) = await RunAsync("npm", "ci --no-audit --no-fund", TimeSpan.FromMinutes(5));
-        Assert.True(exit == 0, $"npm ci failed ({exit}):\n{output}");
-    }
-
-    private static async Task<(int Exit, string Output)> RunAsync(string file, string arguments, TimeSpan timeout, IDictionary<string, string>? environment = null)
-    {
-        var start = new ProcessStartInfo(file, arguments)
-        {
-            WorkingDirectory = PackageDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[name] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            return (-1, $"`{file} {arguments}` timed out after {timeout.TotalMinutes} min:\n{await stdout}{await stderr}");
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
-    }
 
     // The package is built and tested where it lives (its node_modules, dist and build are git-ignored).
     private static string FindPackageDirectory()

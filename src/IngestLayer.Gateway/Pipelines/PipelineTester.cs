@@ -83,7 +83,7 @@ public sealed class PipelineTester(IGrainFactory grains, AlertMessageRenderer sl
             }
 
             var profile = await grains.GetGrain<IUserGrain>(GrainKeys.User(workspace, e.UserId)).GetProfileAsync();
-            return profile is null ? null : new FilterUser(profile.UserId, profile.Email, profile.Name, profile.Traits);
+            return profile is null ? null : FilterUser.From(profile);
         }
 
         public async ValueTask<FilterAccount?> AccountAsync(IngestEvent e)

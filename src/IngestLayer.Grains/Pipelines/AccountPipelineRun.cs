@@ -85,7 +85,7 @@ internal sealed class AccountPipelineRun(IGrainFactory grains, string workspace,
         if (!_users.TryGetValue(userId, out var user))
         {
             var profile = await grains.GetGrain<IUserGrain>(GrainKeys.User(workspace, userId)).GetProfileAsync();
-            _users[userId] = user = profile is null ? null : new FilterUser(profile.UserId, profile.Email, profile.Name, profile.Traits);
+            _users[userId] = user = profile is null ? null : FilterUser.From(profile);
         }
 
         return user;
