@@ -65,11 +65,17 @@ internal sealed partial class LiveFeeds(
             frames.ResetWrittenCount();
 
             using var writes = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-            var writing = WriteAsync(response, subscription, filter is null ? null : new LiveFilter(filter), frames, () => RenewAsync(registry, feed, subscriber, lease), writes.Token);
+
+            // The lease is renewed on its own clock, not by the writer: a writer stuck on a client that stopped reading
+            // must keep the feed watched until the subscriber is dropped, or the feed would go quiet without saying so.
+            using var renewals = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+            _ = RenewWhileServedAsync(registry, feed, subscriber, lease, renewals.Token);
+            var writing = WriteAsync(response, subscription, filter is null ? null : new LiveFilter(filter), frames, writes.Token);
             if (await Task.WhenAny(writing, subscription.Dropped) == subscription.Dropped)
             {
                 // Let go of the stream at once, whatever the writer is stuck on; then the last line, if the client takes it in time.
                 LogDropped(logger, feed.Kind, feed.Workspace, feed.Id, o.BufferCapacity);
+                await renewals.CancelAsync();
                 await LetGoAsync(registry, handle, subscriber);
                 handle = null;
                 writes.CancelAfter(o.DropGrace);
@@ -77,7 +83,14 @@ internal sealed partial class LiveFeeds(
                 return;
             }
 
-            await writing;
+            try
+            {
+                await writing;
+            }
+            finally
+            {
+                await renewals.CancelAsync();
+            }
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
@@ -94,7 +107,7 @@ internal sealed partial class LiveFeeds(
         }
     }
 
-    private async Task WriteAsync(HttpResponse response, LiveSubscription subscription, LiveFilter? filter, System.Buffers.ArrayBufferWriter<byte> frames, Func<Task> renew, CancellationToken cancellationToken)
+    private async Task WriteAsync(HttpResponse response, LiveSubscription subscription, LiveFilter? filter, System.Buffers.ArrayBufferWriter<byte> frames, CancellationToken cancellationToken)
     {
         var heartbeat = options.Value.HeartbeatInterval;
         var reader = subscription.Reader;
@@ -109,7 +122,6 @@ internal sealed partial class LiveFeeds(
                 {
                     LiveFrames.Heartbeat(frames);
                     await FlushAsync(response, frames, cancellationToken);
-                    await renew();
                     continue;
                 }
 
@@ -190,6 +202,22 @@ internal sealed partial class LiveFeeds(
         catch (OperationCanceledException)
         {
             http.Abort();
+        }
+    }
+
+    private async Task RenewWhileServedAsync(ILiveWatchersGrain registry, LiveFeed feed, Guid subscriber, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(options.Value.HeartbeatInterval, time, cancellationToken);
+                await RenewAsync(registry, feed, subscriber, lease);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The feed ended or its subscriber was dropped: the lease is let go (or runs out) on its own.
         }
     }
 
