@@ -25,10 +25,12 @@ public sealed partial class IngestLayerClient : IAsyncDisposable, IDisposable
     private readonly HttpClient? _ownedHttp;
     private readonly Channel<PendingEvent> _queue;
     private readonly CancellationTokenSource _stopping = new();
-    // A hint that a flush was requested; the waiters themselves are in _flushWaiters.
-    private readonly SemaphoreSlim _wake = new(0);
+    // Guards the flush waiters and the wake signal together: the loop arms the signal only after seeing no
+    // waiter under this lock, so a flush can never slip in between and go unnoticed. (A SemaphoreSlim wake lost
+    // releases to waits already abandoned by a cancellation, and a flush then hung forever.)
     private readonly Lock _flushLock = new();
     private List<TaskCompletionSource> _flushWaiters = [];
+    private TaskCompletionSource _flushRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _loop;
     private long _enqueued, _delivered, _dropped, _failed;
     private int _disposed;
@@ -150,9 +152,9 @@ public sealed partial class IngestLayerClient : IAsyncDisposable, IDisposable
         lock (_flushLock)
         {
             _flushWaiters.Add(done);
+            _flushRequested.TrySetResult();
         }
 
-        _wake.Release();
         // A loop ending (dispose) between the check and the registration would never see this waiter: its end counts too.
         var flushed = Task.WhenAny(done.Task, _loop);
         return cancellationToken.CanBeCanceled ? flushed.WaitAsync(cancellationToken) : flushed;
@@ -169,8 +171,8 @@ public sealed partial class IngestLayerClient : IAsyncDisposable, IDisposable
             return;
         }
 
+        // Completing the queue also wakes the loop: its WaitToReadAsync ends.
         _queue.Writer.TryComplete();
-        _wake.Release();
         try
         {
             await _loop.WaitAsync(_options.ShutdownTimeout, _time);
@@ -183,7 +185,6 @@ public sealed partial class IngestLayerClient : IAsyncDisposable, IDisposable
         }
 
         _stopping.Dispose();
-        _wake.Dispose();
         _ownedHttp?.Dispose();
     }
 
@@ -320,9 +321,24 @@ public sealed partial class IngestLayerClient : IAsyncDisposable, IDisposable
     /// <summary>Waits for an event, a flush, the end of the queue, or the batch's interval (<paramref name="wait"/>), whichever comes first.</summary>
     private async Task WaitAsync(TimeSpan wait)
     {
+        Task wake;
+        lock (_flushLock)
+        {
+            if (_flushWaiters.Count > 0)
+            {
+                return;
+            }
+
+            if (_flushRequested.Task.IsCompleted)
+            {
+                _flushRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            wake = _flushRequested.Task;
+        }
+
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
         var read = _queue.Reader.WaitToReadAsync(cancel.Token).AsTask();
-        var wake = _wake.WaitAsync(cancel.Token);
         var interval = wait == Timeout.InfiniteTimeSpan ? Task.Delay(Timeout.Infinite, cancel.Token) : Task.Delay(wait, _time, cancel.Token);
         await Task.WhenAny(read, wake, interval);
         await cancel.CancelAsync();

@@ -107,6 +107,27 @@ public sealed class BatchingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task a_flush_requested_while_a_batch_is_in_flight_always_completes()
+    {
+        // A flush that arrived while the loop was sending used to be lost now and then (a wake signal consumed by
+        // a wait the loop had already left), and FlushAsync never returned. Many rounds make that race likely.
+        await using var client = TestClients.Create(_server, _errors, o => (o.MaxEventBytes, o.MaxBatchBytes) = (1_000, 2_000));
+        var padding = new string('x', 600);
+        for (var round = 0; round < 1_000; round++)
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                client.Track("a", new { padding }, userId: $"u{round}-{i}");
+            }
+
+            var flushed = client.FlushAsync();
+            Assert.Same(flushed, await Task.WhenAny(flushed, Task.Delay(TimeSpan.FromSeconds(10))));
+        }
+
+        Assert.Equal(3_000, client.Stats.Delivered);
+    }
+
+    [Fact]
     public async Task an_event_over_the_size_limit_is_refused_at_enqueue()
     {
         await using var client = TestClients.Create(_server, _errors, o => o.MaxEventBytes = 1_000);
