@@ -23,6 +23,20 @@ public sealed partial class IngestLayerOptions : IValidatableObject
     [Range(1024, 64 * 1024 * 1024)]
     public int MaxBatchBytes { get; set; } = 500 * 1024;
 
+    /// <summary>
+    /// Most events in one request. Far above what 500 KB of real events holds (SDKs send 100 at a time), it bounds the
+    /// work a request of tiny events can cause; over it, 413, on which the SDKs split the batch.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxBatchEvents { get; set; } = 2_500;
+
+    /// <summary>
+    /// How deeply a body's JSON may nest, counting the envelope (a batch's <c>properties</c> start at level 4). Each level
+    /// costs the parser stack; no analytics payload needs more than a handful.
+    /// </summary>
+    [Range(8, 256)]
+    public int MaxNestingDepth { get; set; } = 32;
+
     /// <summary>Largest book-of-business CSV upload, in bytes.</summary>
     [Range(1024, 256 * 1024 * 1024)]
     public int MaxCsvBytes { get; set; } = 10 * 1024 * 1024;

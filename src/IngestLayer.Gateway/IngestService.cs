@@ -30,8 +30,8 @@ public sealed partial class IngestService(
     TimeProvider time,
     ILogger<IngestService> logger)
 {
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
     private readonly IngestLayerOptions _options = options.Value;
+    private readonly JsonDocumentOptions _documentOptions = new() { MaxDepth = options.Value.MaxNestingDepth };
 
     /// <summary>Parses the body with <paramref name="parse"/> and ingests it; returns an HTTP result.</summary>
     public Task<IResult> IngestAsync(
@@ -54,7 +54,8 @@ public sealed partial class IngestService(
         using var body = await readBody(http.Request, _options.MaxBatchBytes, http.RequestAborted);
         if (body.TooLarge)
         {
-            return Problems.TooLarge($"The body is over the {_options.MaxBatchBytes}-byte limit; split the batch.");
+            return Problems.OverLimit(StatusCodes.Status413PayloadTooLarge, "IngestLayer:MaxBatchBytes", _options.MaxBatchBytes,
+                $"The body is over the {_options.MaxBatchBytes}-byte limit (IngestLayer:MaxBatchBytes, counted after decompression); split the batch.");
         }
 
         if (body.Error is { } encodingError)
@@ -70,11 +71,11 @@ public sealed partial class IngestService(
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body.Memory, DocumentOptions);
+            document = JsonDocument.Parse(body.Memory, _documentOptions);
         }
         catch (JsonException ex)
         {
-            return Problems.BadRequest("Malformed JSON", $"The body is not valid JSON: {ex.Message}");
+            return NotJson(body.Memory.Span, ex, _options.MaxNestingDepth);
         }
 
         using (document)
@@ -99,7 +100,14 @@ public sealed partial class IngestService(
 
             if (batch.Oversize)
             {
-                return Problems.TooLarge($"The event is over the {_options.MaxEventBytes}-byte limit.");
+                return Problems.OverLimit(StatusCodes.Status413PayloadTooLarge, "IngestLayer:MaxEventBytes", _options.MaxEventBytes,
+                    $"The event is over the {_options.MaxEventBytes}-byte limit (IngestLayer:MaxEventBytes).");
+            }
+
+            if (batch.Events.Count + batch.Rejected.Count is var count && count > _options.MaxBatchEvents)
+            {
+                return Problems.OverLimit(StatusCodes.Status413PayloadTooLarge, "IngestLayer:MaxBatchEvents", _options.MaxBatchEvents,
+                    $"The request holds {count} events; the limit is {_options.MaxBatchEvents} (IngestLayer:MaxBatchEvents). Split the batch.");
             }
 
             if (batch.Events.Count == 0)
@@ -147,6 +155,13 @@ public sealed partial class IngestService(
             return success(new IngestOutcome(batch.Events.Count, batch.Events.Count - stored.Count, batch.Rejected));
         }
     }
+
+    /// <summary>The answer to a body the JSON parser refused: over the nesting limit (named), or malformed.</summary>
+    internal static IResult NotJson(ReadOnlySpan<byte> body, JsonException ex, int maxDepth) =>
+        JsonDepth.Of(body) > maxDepth
+            ? Problems.OverLimit(StatusCodes.Status400BadRequest, "IngestLayer:MaxNestingDepth", maxDepth,
+                $"The body nests objects and arrays more than {maxDepth} levels deep (IngestLayer:MaxNestingDepth); flatten the properties.")
+            : Problems.BadRequest("Malformed JSON", $"The body is not valid JSON: {ex.Message}");
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Source {Source}: the event store is unavailable, answered 503: {Reason}")]
     private static partial void LogStoreUnavailable(ILogger logger, string source, string reason);

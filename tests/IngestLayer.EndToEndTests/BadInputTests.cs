@@ -23,7 +23,7 @@ public class BadInputTests(HostFixture host)
         { "negative count", "/v1/events", HostFixture.WriteKey, "{\"event\":\"feature.used\",\"user_id\":\"u\",\"properties\":{\"feature\":\"f\",\"count\":-2}}", 400, "'properties.count'" },
         { "empty batch", "/v1/events", HostFixture.WriteKey, "{\"events\":[]}", 400, "at least one event" },
         { "events not an array", "/v1/events", HostFixture.WriteKey, "{\"events\":{}}", 400, "'events' must be an array" },
-        { "deeply nested", "/v1/events", HostFixture.WriteKey, "{\"event\":\"x\",\"user_id\":\"u\",\"properties\":" + new string('[', 200) + new string(']', 200) + "}", 400, "not valid JSON" },
+        { "deeply nested", "/v1/events", HostFixture.WriteKey, "{\"event\":\"x\",\"user_id\":\"u\",\"properties\":" + new string('[', 200) + new string(']', 200) + "}", 400, "more than 32 levels deep" },
         { "lone surrogate escape", "/v1/events", HostFixture.WriteKey, "{\"event\":\"\\ud800\",\"user_id\":\"u\"}", 400, "surrogate without its pair" },
         { "lone low surrogate in a posthog event", "/capture", HostFixture.WriteKey, "{\"api_key\":\"" + HostFixture.WriteKey + "\",\"event\":\"x\",\"distinct_id\":\"\\udc00\"}", 400, "surrogate without its pair" },
         { "missing write key", "/v1/events", null, "{\"event\":\"x\",\"user_id\":\"u\"}", 401, "write key is required" },
@@ -47,6 +47,63 @@ public class BadInputTests(HostFixture host)
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains(phrase, JsonNode.Parse(text)!["detail"]!.GetValue<string>());
         await AssertHealthyAsync();
+    }
+
+    public static TheoryData<string, string, string, int, string, long> Limits()
+    {
+        // name, path, body, expected status, the limit's configuration key, its value
+        static string Native(IEnumerable<string> events) => "{\"events\":[" + string.Join(',', events) + "]}";
+        static string Segment(IEnumerable<string> events) => "{\"batch\":[" + string.Join(',', events) + "]}";
+        static string PostHog(IEnumerable<string> events) => "{\"api_key\":\"" + HostFixture.WriteKey + "\",\"batch\":[" + string.Join(',', events) + "]}";
+        var big = new string('x', 20_000);
+        var deep = new string('[', 40) + new string(']', 40);
+        return new()
+        {
+            { "native body", "/v1/events", Native(Enumerable.Repeat($$$"""{"event":"x","user_id":"u","properties":{"p":"{{{big}}}"}}""", 30)), 413, "IngestLayer:MaxBatchBytes", 512_000 },
+            { "segment body", "/v1/batch", Segment(Enumerable.Repeat($$$"""{"type":"track","event":"x","userId":"u","properties":{"p":"{{{big}}}"}}""", 30)), 413, "IngestLayer:MaxBatchBytes", 512_000 },
+            { "posthog body", "/batch", PostHog(Enumerable.Repeat($$$"""{"event":"x","distinct_id":"u","properties":{"p":"{{{big}}}"}}""", 30)), 413, "IngestLayer:MaxBatchBytes", 512_000 },
+            { "native single event", "/v1/events", $$$"""{"event":"x","user_id":"u","properties":{"p":"{{{big}}}{{{big}}}"}}""", 413, "IngestLayer:MaxEventBytes", 32_768 },
+            { "segment single event", "/v1/track", $$$"""{"event":"x","userId":"u","properties":{"p":"{{{big}}}{{{big}}}"}}""", 413, "IngestLayer:MaxEventBytes", 32_768 },
+            { "posthog single event", "/capture", $$$"""{"api_key":"{{{HostFixture.WriteKey}}}","event":"x","distinct_id":"u","properties":{"p":"{{{big}}}{{{big}}}"}}""", 413, "IngestLayer:MaxEventBytes", 32_768 },
+            { "native batch length", "/v1/events", Native(Enumerable.Repeat("""{"event":"x","user_id":"u"}""", 2_501)), 413, "IngestLayer:MaxBatchEvents", 2_500 },
+            { "segment batch length", "/v1/batch", Segment(Enumerable.Repeat("""{"type":"track","event":"x","userId":"u"}""", 2_501)), 413, "IngestLayer:MaxBatchEvents", 2_500 },
+            { "posthog batch length", "/batch", PostHog(Enumerable.Repeat("""{"event":"x","distinct_id":"u"}""", 2_501)), 413, "IngestLayer:MaxBatchEvents", 2_500 },
+            { "native nesting", "/v1/events", $$$"""{"event":"x","user_id":"u","properties":{"p":{{{deep}}}}}""", 400, "IngestLayer:MaxNestingDepth", 32 },
+            { "segment nesting", "/v1/track", $$$"""{"event":"x","userId":"u","properties":{"p":{{{deep}}}}}""", 400, "IngestLayer:MaxNestingDepth", 32 },
+            { "posthog nesting", "/capture", $$$"""{"api_key":"{{{HostFixture.WriteKey}}}","event":"x","distinct_id":"u","properties":{"p":{{{deep}}}}}""", 400, "IngestLayer:MaxNestingDepth", 32 },
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(Limits))]
+    public async Task every_limit_is_named_by_its_setting_in_the_answer(string name, string path, string body, int status, string limit, long max)
+    {
+        using var response = await host.PostJsonAsync(path, body, path.StartsWith("/v1/", StringComparison.Ordinal) ? HostFixture.WriteKey : null);
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.True(status == (int)response.StatusCode, $"{name}: expected {status}, got {(int)response.StatusCode}: {text}");
+        var problem = JsonNode.Parse(text)!;
+        Assert.Equal(limit, problem["limit"]?.GetValue<string>());
+        Assert.Equal(max, problem["max"]!.GetValue<long>());
+        Assert.Contains(limit, problem["detail"]!.GetValue<string>());
+        await AssertHealthyAsync();
+    }
+
+    [Theory]
+    [InlineData("user_id", "the limit for ids")]
+    [InlineData("event", "the limit for names, plans and features")]
+    public async Task an_overlong_string_is_rejected_naming_its_length_limit(string field, string phrase)
+    {
+        var overlong = new string('a', 300);
+        var body = field == "event" ? $$$"""{"event":"{{{overlong}}}","user_id":"u"}""" : $$$"""{"event":"x","user_id":"{{{overlong}}}"}""";
+        using var response = await host.PostJsonAsync("/v1/events", body, HostFixture.WriteKey);
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(400, (int)response.StatusCode);
+        var error = JsonNode.Parse(text)!["errors"]![0]!;
+        Assert.Equal(field, error["field"]!.GetValue<string>());
+        Assert.Contains("at most 256 characters", error["error"]!.GetValue<string>());
+        Assert.Contains(phrase, error["error"]!.GetValue<string>());
     }
 
     [Fact]

@@ -19,6 +19,17 @@ public static class Problems
     public static ProblemHttpResult TooLarge(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload too large");
 
+    /// <summary>
+    /// A request over one of the gateway's limits: the answer names the limit by its configuration key (<c>limit</c>)
+    /// and its value (<c>max</c>), so a client or an operator knows which setting was hit without parsing prose.
+    /// </summary>
+    public static ProblemHttpResult OverLimit(int status, string limit, long max, string detail) =>
+        TypedResults.Problem(
+            detail,
+            statusCode: status,
+            title: status == StatusCodes.Status413PayloadTooLarge ? "Payload too large" : "Over a limit",
+            extensions: new Dictionary<string, object?> { ["limit"] = limit, ["max"] = max });
+
     public static ProblemHttpResult Overloaded(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Overloaded");
 

@@ -42,7 +42,7 @@ internal static class JsonFields
             throw new FieldError(label, "must not be empty");
         }
 
-        return id.Length <= MaxIdLength ? id : throw new FieldError(label, $"must be at most {MaxIdLength} characters");
+        return id.Length <= MaxIdLength ? id : throw new FieldError(label, $"must be at most {MaxIdLength} characters (the limit for ids)");
     }
 
     public static string? String(JsonElement obj, string name, int maxLength, string? label = null) =>
@@ -66,8 +66,15 @@ internal static class JsonFields
             throw new FieldError(label, "must not be empty");
         }
 
-        return s.Length <= maxLength ? s : throw new FieldError(label, $"must be at most {maxLength} characters");
+        return s.Length <= maxLength ? s : throw new FieldError(label, $"must be at most {maxLength} characters ({LimitName(maxLength)})");
     }
+
+    private static string LimitName(int maxLength) => maxLength switch
+    {
+        MaxNameLength => "the limit for names, plans and features",
+        MaxTraitValueLength => "the limit for trait values",
+        _ => "the limit for this field",
+    };
 
     public static DateTimeOffset? Timestamp(JsonElement obj, string name) =>
         obj.TryGetProperty(name, out var value) ? ReadTimestamp(value, name) : null;

@@ -47,7 +47,7 @@ public static class NativeEventParser
         {
             if (EventRules.Size(e) is var size && size > maxEventBytes)
             {
-                batch.Rejected.Add(new RejectedEvent(index, "", $"the event is {size} bytes; the limit is {maxEventBytes}"));
+                batch.Rejected.Add(new RejectedEvent(index, "", $"the event is {size} bytes; the limit is {maxEventBytes} (IngestLayer:MaxEventBytes)"));
             }
             else
             {

@@ -77,7 +77,7 @@ public static class SegmentEventParser
         {
             if (EventRules.Size(message) is var size && size > maxEventBytes)
             {
-                batch.Rejected.Add(new RejectedEvent(index, "", $"the message is {size} bytes; the limit is {maxEventBytes}"));
+                batch.Rejected.Add(new RejectedEvent(index, "", $"the message is {size} bytes; the limit is {maxEventBytes} (IngestLayer:MaxEventBytes)"));
             }
             else if (message.ValueKind != JsonValueKind.Object)
             {

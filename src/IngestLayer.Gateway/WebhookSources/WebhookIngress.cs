@@ -26,8 +26,6 @@ public sealed partial class WebhookIngress(
     TimeProvider time,
     ILogger<WebhookIngress> logger)
 {
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
-
     /// <summary>
     /// The one answer for an id that names no enabled source (never made, deleted, disabled): which of them it was
     /// stays unsaid, and ids are unguessable, so a 404 reveals nothing a caller could use.
@@ -46,7 +44,8 @@ public sealed partial class WebhookIngress(
         using var body = await RequestBody.ReadAsync(http.Request, limits.MaxBatchBytes, cancellationToken);
         if (body.TooLarge)
         {
-            return Problems.TooLarge($"The body is over the {limits.MaxBatchBytes}-byte limit.");
+            return Problems.OverLimit(StatusCodes.Status413PayloadTooLarge, "IngestLayer:MaxBatchBytes", limits.MaxBatchBytes,
+                $"The body is over the {limits.MaxBatchBytes}-byte limit (IngestLayer:MaxBatchBytes).");
         }
 
         if (body.Error is { } encodingError)
@@ -71,11 +70,11 @@ public sealed partial class WebhookIngress(
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body.Memory, DocumentOptions);
+            document = JsonDocument.Parse(body.Memory, new JsonDocumentOptions { MaxDepth = limits.MaxNestingDepth });
         }
         catch (JsonException ex)
         {
-            return Problems.BadRequest("Malformed JSON", $"The body is not valid JSON: {ex.Message}");
+            return IngestService.NotJson(body.Memory.Span, ex, limits.MaxNestingDepth);
         }
 
         using (document)
@@ -98,7 +97,8 @@ public sealed partial class WebhookIngress(
 
             if (e.Properties.Length > limits.MaxEventBytes)
             {
-                return Problems.TooLarge($"The event's properties are over the {limits.MaxEventBytes}-byte limit; map fewer of them (mapping.properties).");
+                return Problems.OverLimit(StatusCodes.Status413PayloadTooLarge, "IngestLayer:MaxEventBytes", limits.MaxEventBytes,
+                    $"The event's properties are over the {limits.MaxEventBytes}-byte limit (IngestLayer:MaxEventBytes); map fewer of them (mapping.properties).");
             }
 
             return await StoreAsync(e, sourceId, http);
