@@ -21,12 +21,17 @@ internal static class CeilingServer
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
-        app.MapPost("/v1/events", async (HttpRequest request) =>
+        // The same bare work at each wire format's path (--mode formats), so every format has its own ceiling.
+        foreach (var path in new[] { "/v1/events", "/v1/batch", "/batch/" })
         {
-            using var doc = await JsonDocument.ParseAsync(request.Body);
-            var count = doc.RootElement.TryGetProperty("events", out var events) ? events.GetArrayLength() : 1;
-            return Results.Ok(new { accepted = count });
-        });
+            app.MapPost(path, async (HttpRequest request) =>
+            {
+                using var doc = await JsonDocument.ParseAsync(request.Body);
+                var count = doc.RootElement.TryGetProperty("events", out var events) ? events.GetArrayLength()
+                    : doc.RootElement.TryGetProperty("batch", out var batch) ? batch.GetArrayLength() : 1;
+                return Results.Ok(new { accepted = count });
+            });
+        }
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return (app, new Uri(address));

@@ -19,7 +19,8 @@ internal sealed record LoadOptions
     /// <summary>
     /// <c>embedded</c> (the gateway in memory against a bare HTTP endpoint), <c>durable</c> (the gateway on
     /// PostgreSQL against a bare Npgsql loop) or <c>rules</c> (the embedded gateway with its default rule set
-    /// against the same with no rules).
+    /// against the same with no rules), <c>pipelines</c> (with ten pipelines against none) or <c>formats</c> (the native,
+    /// Segment and PostHog wire formats at batch sizes 1, 10 and 100, each against the ceiling at the same format and size).
     /// </summary>
     public string Mode { get; init; } = "embedded";
     /// <summary>Durable mode: the server to create the run's databases on (any database on it to connect to first).</summary>
@@ -54,11 +55,11 @@ internal sealed record LoadOptions
                 "--users" => o with { Users = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--rounds" => o with { Rounds = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--target" => o with { Targets = value is "both" or "gateway" or "ceiling" ? value : throw new ArgumentException("--target is both, gateway or ceiling") },
-                "--mode" => o with { Mode = value is "embedded" or "durable" or "rules" or "pipelines" ? value : throw new ArgumentException("--mode is embedded, durable, rules or pipelines") },
+                "--mode" => o with { Mode = value is "embedded" or "durable" or "rules" or "pipelines" or "formats" ? value : throw new ArgumentException("--mode is embedded, durable, rules, pipelines or formats") },
                 "--postgres" => o with { Postgres = value },
                 "--client" => o with { Client = value is "raw" or "sdk" ? value : throw new ArgumentException("--client is raw or sdk") },
                 _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --duration s --warmup s --concurrency n --batch n --accounts n --users n --rounds n --target both|gateway|ceiling "
-                    + "--mode embedded|durable|rules --client raw|sdk --postgres \"connection string\" (or env INGESTLAYER_LOADGEN_POSTGRES) --keep"),
+                    + "--mode embedded|durable|rules|pipelines|formats --client raw|sdk --postgres \"connection string\" (or env INGESTLAYER_LOADGEN_POSTGRES) --keep"),
             };
             i++;
         }

@@ -18,8 +18,11 @@ internal sealed record RunResult(string Target, long Requests, long Events, long
     public double? DatabaseCpuMicrosPerEvent => DatabaseCpu is not { } cpu ? null : Events == 0 ? double.NaN : cpu.TotalMicroseconds / Events;
 }
 
-/// <summary>Closed-loop load: N workers each send a batch, wait for the answer, and send the next.</summary>
-internal sealed class LoadRunner(LoadOptions options, BatchWriter batches)
+/// <summary>
+/// Closed-loop load: N workers each send a batch, wait for the answer, and send the next. By default native batches to
+/// <c>/v1/events</c> with the write key as a bearer token; a <see cref="WireFormat"/> changes the body, path and credentials.
+/// </summary>
+internal sealed class LoadRunner(LoadOptions options, BatchWriter batches, WireFormat? format = null)
 {
     private readonly SdkLoadRunner? _sdk = options.Client == "sdk" ? new SdkLoadRunner(options, new EventGenerator(options)) : null;
 
@@ -32,7 +35,7 @@ internal sealed class LoadRunner(LoadOptions options, BatchWriter batches)
 
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
         using var http = new HttpClient(handler) { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", writeKey);
+        http.DefaultRequestHeaders.Authorization = format is null ? new AuthenticationHeaderValue("Bearer", writeKey) : format.Authorization(writeKey);
 
         await PhaseAsync(http, options.Warmup, null);
         var latencies = new List<double>[options.Concurrency];
@@ -58,10 +61,10 @@ internal sealed class LoadRunner(LoadOptions options, BatchWriter batches)
             var mine = latencies is null ? null : latencies[worker] = new List<double>(4096);
             while (Stopwatch.GetTimestamp() < deadline)
             {
-                using var content = new ByteArrayContent(batches.Next(random));
+                using var content = new ByteArrayContent(format is null ? batches.Next(random) : format.Next(random));
                 content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
                 var start = Stopwatch.GetTimestamp();
-                using var response = await http.PostAsync("/v1/events", content);
+                using var response = await http.PostAsync(format?.Path ?? "/v1/events", content);
                 await response.Content.CopyToAsync(Stream.Null);
                 mine?.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
                 Interlocked.Increment(ref requests);

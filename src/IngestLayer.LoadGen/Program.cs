@@ -33,6 +33,11 @@ if (options.Mode == "rules")
     return await RulesBenchmark.RunAsync(options, writeKey, adminToken);
 }
 
+if (options.Mode == "formats")
+{
+    return await FormatsBenchmark.RunAsync(options, writeKey);
+}
+
 if (options.Mode == "pipelines")
 {
     return await PipelinesBenchmark.RunAsync(options, writeKey, adminToken);
