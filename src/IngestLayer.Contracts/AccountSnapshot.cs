@@ -60,10 +60,15 @@ public static class BillingStatus
     public const string Cancelled = "cancelled";
 }
 
-/// <summary>An alert as the account remembers it; its delivery status lives in the outbox.</summary>
+/// <summary>
+/// An alert as the account remembers it; its delivery status lives in the outbox. <see cref="AcknowledgedBy"/> and
+/// <see cref="AcknowledgedAt"/> say who acknowledged it (the Slack button) and when.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("IngestLayer.AlertSummary")]
 public sealed record AlertSummary(
     [property: Id(0)] string AlertId,
     [property: Id(1)] string Signal,
     [property: Id(2)] DateTimeOffset FiredAt,
-    [property: Id(3)] string Explanation);
+    [property: Id(3)] string Explanation,
+    [property: Id(4)] string? AcknowledgedBy = null,
+    [property: Id(5)] DateTimeOffset? AcknowledgedAt = null);

@@ -23,6 +23,12 @@ public interface IAccountGrain : IGrainWithStringKey, ISnapshotGrain
     Task SnoozeAsync(string? ruleId, DateTimeOffset until);
 
     /// <summary>
+    /// Records that <paramref name="by"/> acknowledged alert <paramref name="alertId"/> at <paramref name="at"/> (the first
+    /// acknowledgement stands). Returns false when the account no longer remembers the alert (it keeps its latest few).
+    /// </summary>
+    Task<bool> AcknowledgeAsync(string alertId, string by, DateTimeOffset at);
+
+    /// <summary>
     /// Replaces the account's state with one rebuilt from the stored log through the workspace's current rules,
     /// discarding every alert the replay fires, so nothing is sent for the past and rules end latched where the
     /// replay leaves them. Keeps what no event carries: the owner assignment, snoozes, recent alerts. Events

@@ -43,6 +43,13 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<IWebhookSourceStore, MemoryWebhookSourceStore>();
         services.AddSingleton<WebhookSources.WebhookSourceDirectory>();
         services.AddSingleton<WebhookSources.WebhookIngress>();
+        // The Slack app's request URLs (the slash command, the alert buttons).
+        services.TryAddSingleton<IngestLayer.Slack.SlackSignatureVerifier>();
+        services.TryAddSingleton<IngestLayer.Slack.EngagementMessageRenderer>();
+        services.AddSingleton<SlackApp.SlackRequestReader>();
+        services.AddSingleton<SlackApp.SlackTeamWorkspaces>();
+        services.AddSingleton<SlackApp.EngagementCommand>();
+        services.AddSingleton<SlackApp.AlertInteractions>();
         return services;
     }
 }

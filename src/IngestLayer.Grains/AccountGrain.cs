@@ -116,6 +116,17 @@ public sealed partial class AccountGrain(
         return Task.CompletedTask;
     }
 
+    public Task<bool> AcknowledgeAsync(string alertId, string by, DateTimeOffset at)
+    {
+        var found = state.State.Acknowledge(alertId, by, at);
+        if (found)
+        {
+            _flusher.MarkDirty();
+        }
+
+        return Task.FromResult(found);
+    }
+
     public Task PersistAsync() => _flusher.WriteIfDirtyAsync(state);
 
     public async Task<AccountRebuildResult> RebuildAsync()

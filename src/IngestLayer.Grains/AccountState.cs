@@ -155,6 +155,23 @@ public sealed class AccountState
         }
     }
 
+    /// <summary>Marks a remembered alert acknowledged; a second acknowledgement keeps the first. False when it is not remembered.</summary>
+    public bool Acknowledge(string alertId, string by, DateTimeOffset at)
+    {
+        var index = RecentAlerts.FindIndex(a => a.AlertId == alertId);
+        if (index < 0)
+        {
+            return false;
+        }
+
+        if (RecentAlerts[index].AcknowledgedBy is null)
+        {
+            RecentAlerts[index] = RecentAlerts[index] with { AcknowledgedBy = by, AcknowledgedAt = at };
+        }
+
+        return true;
+    }
+
     private void ApplyTraits(IReadOnlyDictionary<string, string>? traits)
     {
         if (traits is null)

@@ -31,6 +31,7 @@ public static class IngestLayerHost
         app.MapLiveApi();
         app.MapSourcesApi();
         app.MapWebhookIngressApi();
+        app.MapSlackApi();
         app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
         return app;
     }

@@ -235,7 +235,7 @@ public sealed partial class AlertDeliveryService(
             return new DeliveryOutcome(AlertDeliveryStatus.Failed, null, Error: "no_channel", Hint: SlackErrorHints.NoChannel);
         }
 
-        var result = await slack.PostMessageAsync(renderer.Render(alert, channel), cancellationToken);
+        var result = await slack.PostMessageAsync(renderer.Render(alert, channel, AlertActions.For(alert, settings)), cancellationToken);
         return AlertDeliveryPolicy.Decide(entry, channel, result, time.GetUtcNow());
     }
 

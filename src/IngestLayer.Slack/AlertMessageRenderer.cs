@@ -10,10 +10,11 @@ namespace IngestLayer.Slack;
 /// </summary>
 public sealed class AlertMessageRenderer
 {
-    // Room for the context block after the field sections.
+    // Room for the header, the text and the context block around the field sections (and the buttons, when there are some).
     private const int MaxFieldSections = BlockKitLimits.BlocksPerMessage - 3;
 
-    public SlackMessage Render(Alert alert, string channel)
+    /// <summary>Renders <paramref name="alert"/> for <paramref name="channel"/>, with <paramref name="actions"/> (its buttons, see <see cref="AlertActions"/>) last.</summary>
+    public SlackMessage Render(Alert alert, string channel, ActionsBlock? actions = null)
     {
         var title = Title(alert);
         var blocks = new List<SlackBlock>
@@ -29,12 +30,16 @@ public sealed class AlertMessageRenderer
             blocks.Add(new SectionBlock(SlackText.Mrkdwn(SlackMarkup.EscapeMrkdwn(body, BlockKitLimits.SectionText))));
         }
 
-        foreach (var chunk in Fields(alert).Chunk(BlockKitLimits.SectionFields).Take(MaxFieldSections))
+        foreach (var chunk in Fields(alert).Chunk(BlockKitLimits.SectionFields).Take(MaxFieldSections - (actions is null ? 0 : 1)))
         {
             blocks.Add(new SectionBlock(Fields: chunk));
         }
 
         blocks.Add(new ContextBlock([SlackText.Mrkdwn(Context(alert))]));
+        if (actions is not null)
+        {
+            blocks.Add(actions);
+        }
 
         var text = string.IsNullOrWhiteSpace(body) ? title : $"{title} — {body}";
         return new SlackMessage(channel, SlackMarkup.EscapeMrkdwn(text, BlockKitLimits.SectionText), blocks);

@@ -29,7 +29,18 @@ public sealed partial class SlackClient(
     ];
 
     /// <summary>Posts <paramref name="message"/> with <c>chat.postMessage</c>.</summary>
-    public async Task<SlackPostResult> PostMessageAsync(SlackMessage message, CancellationToken cancellationToken)
+    public Task<SlackPostResult> PostMessageAsync(SlackMessage message, CancellationToken cancellationToken) =>
+        // JsonContent sends "application/json; charset=utf-8"; without the charset Slack warns missing_charset.
+        SendAsync("chat.postMessage", () => JsonContent.Create(message, SlackJsonContext.Default.SlackMessage), message.Channel, cancellationToken);
+
+    /// <summary>
+    /// Replaces a message's text and blocks with <c>chat.update</c>. On success the result's ts is the message's own
+    /// (an update does not make a new message).
+    /// </summary>
+    public Task<SlackPostResult> UpdateMessageAsync(SlackMessageUpdate update, CancellationToken cancellationToken) =>
+        SendAsync("chat.update", () => JsonContent.Create(update, SlackJsonContext.Default.SlackMessageUpdate), update.Channel, cancellationToken);
+
+    private async Task<SlackPostResult> SendAsync(string method, Func<HttpContent> content, string channel, CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
         if (!settings.HasBotToken)
@@ -38,17 +49,13 @@ public sealed partial class SlackClient(
             return new SlackPostResult.Permanent("not_authed", "Slack:BotToken is not configured.");
         }
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(new Uri(settings.ApiBaseUrl), "chat.postMessage"))
-        {
-            // JsonContent sends "application/json; charset=utf-8"; without the charset Slack warns missing_charset.
-            Content = JsonContent.Create(message, SlackJsonContext.Default.SlackMessage),
-        };
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(new Uri(settings.ApiBaseUrl), method)) { Content = content() };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.BotToken);
 
         try
         {
             using var response = await http.SendAsync(request, cancellationToken);
-            return await ReadResultAsync(response, message.Channel, cancellationToken);
+            return await ReadResultAsync(response, method, channel, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -56,28 +63,28 @@ public sealed partial class SlackClient(
         }
         catch (TimeoutRejectedException)
         {
-            LogTimedOut(message.Channel);
+            LogTimedOut(method, channel);
             return new SlackPostResult.Transient("timeout");
         }
         catch (TaskCanceledException)
         {
             // HttpClient.Timeout, not our caller: a timeout like any other.
-            LogTimedOut(message.Channel);
+            LogTimedOut(method, channel);
             return new SlackPostResult.Transient("timeout");
         }
         catch (HttpRequestException ex)
         {
-            LogNetworkError(ex, message.Channel, ex.HttpRequestError);
+            LogNetworkError(ex, method, channel, ex.HttpRequestError);
             return new SlackPostResult.Transient("network_error");
         }
     }
 
-    private async Task<SlackPostResult> ReadResultAsync(HttpResponseMessage response, string channel, CancellationToken cancellationToken)
+    private async Task<SlackPostResult> ReadResultAsync(HttpResponseMessage response, string method, string channel, CancellationToken cancellationToken)
     {
         if (response.StatusCode == HttpStatusCode.TooManyRequests)
         {
             var retryAfter = RetryAfter(response.Headers.RetryAfter);
-            LogRateLimited(channel, retryAfter);
+            LogRateLimited(method, channel, retryAfter);
             return new SlackPostResult.RateLimited(retryAfter);
         }
 
@@ -85,7 +92,7 @@ public sealed partial class SlackClient(
         {
             var status = (int)response.StatusCode;
             var error = $"http_{status}";
-            LogHttpError(channel, status);
+            LogHttpError(method, channel, status);
             return status >= 500 || response.StatusCode == HttpStatusCode.RequestTimeout
                 ? new SlackPostResult.Transient(error)
                 : new SlackPostResult.Permanent(error);
@@ -104,23 +111,23 @@ public sealed partial class SlackClient(
         if (body is null)
         {
             // A 200 that is not Slack's JSON: a proxy or captive portal in the way, which may go away.
-            LogInvalidResponse(channel, response.Content.Headers.ContentType?.MediaType);
+            LogInvalidResponse(method, channel, response.Content.Headers.ContentType?.MediaType);
             return new SlackPostResult.Transient("invalid_response");
         }
 
         if (body.Warning is { Length: > 0 } warning)
         {
-            LogSlackWarning(channel, warning);
+            LogSlackWarning(method, channel, warning);
         }
 
         if (body.Ok)
         {
-            LogPosted(channel, body.Ts);
+            LogPosted(method, channel, body.Ts);
             return new SlackPostResult.Ok(body.Ts ?? "", body.Channel ?? channel);
         }
 
         var slackError = body.Error is { Length: > 0 } e ? e : "unknown_error";
-        LogSlackError(channel, slackError);
+        LogSlackError(method, channel, slackError);
         if (TransientErrors.Contains(slackError))
         {
             return new SlackPostResult.Transient(slackError);
@@ -141,27 +148,27 @@ public sealed partial class SlackClient(
         return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Slack chat.postMessage to {Channel} succeeded with ts {Ts}")]
-    private partial void LogPosted(string channel, string? ts);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Slack {Method} to {Channel} succeeded with ts {Ts}")]
+    private partial void LogPosted(string method, string channel, string? ts);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Slack chat.postMessage to {Channel} answered ok:false with {SlackError}")]
-    private partial void LogSlackError(string channel, string slackError);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Slack {Method} to {Channel} answered ok:false with {SlackError}")]
+    private partial void LogSlackError(string method, string channel, string slackError);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Slack chat.postMessage to {Channel} warned: {SlackWarning}")]
-    private partial void LogSlackWarning(string channel, string slackWarning);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Slack {Method} to {Channel} warned: {SlackWarning}")]
+    private partial void LogSlackWarning(string method, string channel, string slackWarning);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Slack chat.postMessage to {Channel} is rate limited; retry after {RetryAfter}")]
-    private partial void LogRateLimited(string channel, TimeSpan retryAfter);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Slack {Method} to {Channel} is rate limited; retry after {RetryAfter}")]
+    private partial void LogRateLimited(string method, string channel, TimeSpan retryAfter);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Slack chat.postMessage to {Channel} failed with HTTP {StatusCode}")]
-    private partial void LogHttpError(string channel, int statusCode);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Slack {Method} to {Channel} failed with HTTP {StatusCode}")]
+    private partial void LogHttpError(string method, string channel, int statusCode);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Slack chat.postMessage to {Channel} timed out")]
-    private partial void LogTimedOut(string channel);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Slack {Method} to {Channel} timed out")]
+    private partial void LogTimedOut(string method, string channel);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Slack chat.postMessage to {Channel} failed on the network ({HttpRequestError})")]
-    private partial void LogNetworkError(Exception exception, string channel, HttpRequestError httpRequestError);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Slack {Method} to {Channel} failed on the network ({HttpRequestError})")]
+    private partial void LogNetworkError(Exception exception, string method, string channel, HttpRequestError httpRequestError);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Slack chat.postMessage to {Channel} answered 200 with a body that is not Slack JSON ({ContentType})")]
-    private partial void LogInvalidResponse(string channel, string? contentType);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Slack {Method} to {Channel} answered 200 with a body that is not Slack JSON ({ContentType})")]
+    private partial void LogInvalidResponse(string method, string channel, string? contentType);
 }

@@ -8,4 +8,8 @@ namespace IngestLayer.Slack;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(SlackMessage))]
 [JsonSerializable(typeof(SlackApiResponse))]
+[JsonSerializable(typeof(SlackCommandResponse))]
+[JsonSerializable(typeof(SlackMessageUpdate))]
+[JsonSerializable(typeof(AlertReference))]
+[JsonSerializable(typeof(System.Text.Json.Nodes.JsonArray))]
 internal sealed partial class SlackJsonContext : JsonSerializerContext;

@@ -42,6 +42,26 @@ public sealed class SlackOptions : IValidatableObject
     [Range(1, 1_000, ErrorMessage = "Slack:ChannelBudgetPerMinute must be between 1 and 1000.")]
     public int ChannelBudgetPerMinute { get; set; } = DefaultChannelBudgetPerMinute;
 
+    /// <summary>
+    /// The Slack app's signing secret (Basic Information → App Credentials). A secret: it verifies that requests to
+    /// <c>/slack/commands</c> and <c>/slack/interactions</c> come from Slack. Without it those endpoints answer 404
+    /// and alert messages carry no Acknowledge/Snooze buttons (Slack would have nowhere verified to send the clicks).
+    /// </summary>
+    public string? SigningSecret { get; set; }
+
+    /// <summary>
+    /// Where the "Open account" button of an alert links to, with <c>{workspace}</c> and <c>{account}</c> replaced by
+    /// the URL-escaped workspace and account id, e.g. <c>https://crm.example.com/accounts/{account}</c>. None: no such button.
+    /// </summary>
+    public string? AccountUrlTemplate { get; set; }
+
+    /// <summary>The IngestLayer workspace the <c>/engagement</c> command reads (the Slack team's workspace).</summary>
+    [RegularExpression("^[A-Za-z0-9_-]{1,64}$", ErrorMessage = "Slack:Workspace may hold letters, digits, '-' and '_' (at most 64).")]
+    public string Workspace { get; set; } = "default";
+
+    /// <summary>Whether Slack's requests can be verified, i.e. whether the slash command and the buttons work.</summary>
+    public bool HasSigningSecret => !string.IsNullOrWhiteSpace(SigningSecret);
+
     /// <summary>Whether a token is configured, i.e. whether alerts are posted rather than kept in the dev inbox.</summary>
     public bool HasBotToken => !string.IsNullOrWhiteSpace(BotToken);
 
@@ -53,5 +73,25 @@ public sealed class SlackOptions : IValidatableObject
                 $"Slack:ApiBaseUrl must be an absolute http(s) URL such as {DefaultApiBaseUrl}; got '{ApiBaseUrl}'.",
                 [nameof(ApiBaseUrl)]);
         }
+
+        if (!string.IsNullOrWhiteSpace(AccountUrlTemplate) && !IsAccountUrlTemplate(AccountUrlTemplate))
+        {
+            yield return new ValidationResult(
+                "Slack:AccountUrlTemplate must be an absolute http(s) URL containing {account}, e.g. https://crm.example.com/accounts/{account}.",
+                [nameof(AccountUrlTemplate)]);
+        }
     }
+
+    /// <summary>The "Open account" link of an account, or null when <see cref="AccountUrlTemplate"/> is not set.</summary>
+    public string? AccountUrl(string workspace, string accountId) =>
+        string.IsNullOrWhiteSpace(AccountUrlTemplate)
+            ? null
+            : AccountUrlTemplate.Trim()
+                .Replace("{workspace}", Uri.EscapeDataString(workspace), StringComparison.Ordinal)
+                .Replace("{account}", Uri.EscapeDataString(accountId), StringComparison.Ordinal);
+
+    private static bool IsAccountUrlTemplate(string template) =>
+        template.Contains("{account}", StringComparison.Ordinal)
+        && Uri.TryCreate(template.Trim().Replace("{workspace}", "w", StringComparison.Ordinal).Replace("{account}", "a", StringComparison.Ordinal), UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
 }

@@ -37,6 +37,10 @@ public static class SlackServiceCollectionExtensions
         slack.AddResilienceHandler("slack", SlackRetryPolicy.Configure);
 
         services.AddHostedService<AlertDeliveryService>();
+        services.TryAddSingleton<SlackSignatureVerifier>();
+        services.TryAddSingleton<EngagementMessageRenderer>();
+        services.AddSingleton<SlackMessageUpdater>();
+        services.AddHostedService(sp => sp.GetRequiredService<SlackMessageUpdater>());
         return services;
     }
 }

@@ -25,6 +25,30 @@ public sealed class SlackOptionsTests
         Assert.Null(options.DefaultChannel);
         Assert.False(options.HasBotToken);
         Assert.Equal(5, options.ChannelBudgetPerMinute);
+        Assert.Null(options.SigningSecret);
+        Assert.False(options.HasSigningSecret);
+        Assert.Null(options.AccountUrlTemplate);
+        Assert.Null(options.AccountUrl("default", "acme"));
+        Assert.Equal("default", options.Workspace);
+    }
+
+    [Theory]
+    [InlineData("crm.example.com/{account}")]
+    [InlineData("https://crm.example.com/accounts")]
+    [InlineData("ftp://crm.example.com/{account}")]
+    public void an_account_url_template_that_is_not_an_http_url_with_the_account_is_rejected(string configured)
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => Bind(new() { ["Slack:AccountUrlTemplate"] = configured }));
+
+        Assert.Contains("Slack:AccountUrlTemplate must be an absolute http(s) URL containing {account}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void a_workspace_that_is_not_a_workspace_name_is_rejected()
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => Bind(new() { ["Slack:Workspace"] = "a b" }));
+
+        Assert.Contains("Slack:Workspace may hold letters, digits, '-' and '_'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -15,8 +15,8 @@ using Microsoft.Extensions.Logging;
 namespace IngestLayer.Testing;
 
 /// <summary>
-/// A fake Slack Web API on a real Kestrel server over loopback: <c>chat.postMessage</c> and <c>auth.test</c>
-/// with Slack's authentication, channel and error behaviour, scripted faults (429 with <c>Retry-After</c>,
+/// A fake Slack Web API on a real Kestrel server over loopback: <c>chat.postMessage</c> (replies too, with
+/// <c>thread_ts</c>), <c>chat.update</c> and <c>auth.test</c> with Slack's authentication, channel and error behaviour, scripted faults (429 with <c>Retry-After</c>,
 /// 5xx, <c>ok:false</c>), and a thread-safe record of every call and every accepted message.
 /// </summary>
 public sealed class FakeSlack : IAsyncDisposable
@@ -26,6 +26,7 @@ public sealed class FakeSlack : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly List<FakeSlackMessage> _messages = [];
     private readonly List<FakeSlackCall> _calls = [];
+    private readonly List<FakeSlackUpdate> _updates = [];
     private readonly Queue<Fault> _faults = new();
 
     // Channel name (without '#') or id → id; and the ids whose channel the bot is not in.
@@ -60,6 +61,7 @@ public sealed class FakeSlack : IAsyncDisposable
         builder.Logging.ClearProviders();
         _app = builder.Build();
         _app.MapPost("/api/chat.postMessage", PostMessageAsync);
+        _app.MapPost("/api/chat.update", UpdateMessageAsync);
         _app.MapMethods("/api/auth.test", [HttpMethods.Get, HttpMethods.Post], AuthTestAsync);
         _app.Map("/api/{method}", UnknownMethodAsync);
     }
@@ -78,6 +80,18 @@ public sealed class FakeSlack : IAsyncDisposable
             lock (_gate)
             {
                 return [.. _messages];
+            }
+        }
+    }
+
+    /// <summary>Every accepted <c>chat.update</c>, in the order received.</summary>
+    public IReadOnlyList<FakeSlackUpdate> Updates
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _updates];
             }
         }
     }
@@ -155,6 +169,11 @@ public sealed class FakeSlack : IAsyncDisposable
     public Task<IReadOnlyList<FakeSlackMessage>> WaitForMessagesAsync(int count, TimeSpan timeout) =>
         WaitForAsync(() => _messages, count, timeout, "accepted message(s)");
 
+    /// <summary>Completes once at least <paramref name="count"/> <c>chat.update</c>s were accepted; returns them all.</summary>
+    /// <exception cref="TimeoutException">Fewer arrived within <paramref name="timeout"/>.</exception>
+    public Task<IReadOnlyList<FakeSlackUpdate>> WaitForUpdatesAsync(int count, TimeSpan timeout) =>
+        WaitForAsync(() => _updates, count, timeout, "accepted chat.update(s)");
+
     /// <summary>Completes once at least <paramref name="count"/> requests arrived, accepted or not; returns them all.</summary>
     /// <exception cref="TimeoutException">Fewer arrived within <paramref name="timeout"/>.</exception>
     public Task<IReadOnlyList<FakeSlackCall>> WaitForCallsAsync(int count, TimeSpan timeout) =>
@@ -226,6 +245,40 @@ public sealed class FakeSlack : IAsyncDisposable
         await WriteJsonAsync(context, response);
     }
 
+    // Like Slack: the bot may only update a message it posted, named by its channel and ts.
+    private async Task UpdateMessageAsync(HttpContext context)
+    {
+        var token = BearerToken(context.Request);
+        var args = await ReadArgumentsAsync(context.Request);
+        var channel = args?.Channel;
+        var error = AuthError(token)
+            ?? (args is null ? "invalid_json" : null)
+            ?? ChannelError(channel)
+            ?? (args!.Ts is null ? "message_not_found" : null)
+            ?? (args.Text is null && args.Blocks is null ? "no_text" : null);
+        lock (_gate)
+        {
+            if (error is null && !_messages.Any(m => m.ChannelId == ChannelIdUnlocked(channel!) && m.Ts == args!.Ts))
+            {
+                error = "message_not_found";
+            }
+
+            if (error is null)
+            {
+                _updates.Add(new FakeSlackUpdate(ChannelIdUnlocked(channel!), args!.Ts!, args.Text, args.Blocks, DateTimeOffset.UtcNow));
+            }
+
+            _calls.Add(Call(context, token, channel, 200, error));
+            Changed();
+        }
+
+        await WriteJsonAsync(context, error is not null
+            ? new JsonObject { ["ok"] = false, ["error"] = error }
+            : new JsonObject { ["ok"] = true, ["channel"] = ChannelId(channel!), ["ts"] = args!.Ts, ["text"] = args.Text });
+    }
+
+    private string ChannelIdUnlocked(string channel) => _channelIds[Normalize(channel)];
+
     private async Task AuthTestAsync(HttpContext context)
     {
         var token = BearerToken(context.Request);
@@ -289,7 +342,8 @@ public sealed class FakeSlack : IAsyncDisposable
                     NullIfEmpty(form["channel"].ToString()),
                     NullIfEmpty(form["text"].ToString()),
                     blocks.Length > 0 ? JsonDocument.Parse(blocks).RootElement.Clone() : null,
-                    NullIfEmpty(form["thread_ts"].ToString()));
+                    NullIfEmpty(form["thread_ts"].ToString()),
+                    NullIfEmpty(form["ts"].ToString()));
             }
 
             using var body = await JsonDocument.ParseAsync(request.Body);
@@ -298,7 +352,8 @@ public sealed class FakeSlack : IAsyncDisposable
                 Argument(root, "channel"),
                 Argument(root, "text"),
                 root.TryGetProperty("blocks", out var b) && b.ValueKind == JsonValueKind.Array ? b.Clone() : null,
-                Argument(root, "thread_ts"));
+                Argument(root, "thread_ts"),
+                Argument(root, "ts"));
         }
         catch (JsonException)
         {
@@ -403,5 +458,5 @@ public sealed class FakeSlack : IAsyncDisposable
 
     private sealed record Fault(int StatusCode, int? RetryAfterSeconds = null, string? Error = null);
 
-    private sealed record PostMessageArguments(string? Channel, string? Text, JsonElement? Blocks, string? ThreadTs);
+    private sealed record PostMessageArguments(string? Channel, string? Text, JsonElement? Blocks, string? ThreadTs, string? Ts);
 }

@@ -1,0 +1,124 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using IngestLayer.Grains;
+using IngestLayer.Host;
+using IngestLayer.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace IngestLayer.EndToEndTests;
+
+/// <summary>
+/// A host of its own with the Slack app configured (signing secret, account links) and an application clock the tests
+/// can move forward (the grains see it; the host's loops and Slack's signatures keep real time). No cooldown, so a rule
+/// re-fires whenever it crosses again. One per test class.
+/// </summary>
+public sealed class SlackAppFixture : IAsyncLifetime
+{
+    public const string AdminToken = "adm_slackapp_0123456789abcdef";
+    public const string WriteKey = "wk_slackapp_0123456789";
+    public const string SigningSecret = "test-signing-secret-0123456789";
+    public const string AccountUrlTemplate = "https://crm.example.test/accounts/{workspace}/{account}";
+
+    private WebApplication? _app;
+
+    public FakeSlack Slack { get; private set; } = null!;
+
+    /// <summary>The clock the grains read (snoozes, windows); advance it to be days later.</summary>
+    public ShiftedTimeProvider AppTime { get; } = new();
+
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
+
+    public async Task InitializeAsync()
+    {
+        Slack = await FakeSlack.StartAsync(o => o.Channels.Add("#default-alerts"));
+        _app = IngestLayerHost.Create(["--urls", "http://127.0.0.1:0"], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["IngestLayer:AdminToken"] = AdminToken,
+                ["IngestLayer:Sources:web:WriteKey"] = WriteKey,
+                ["IngestLayer:Signals:PaidFeatures:0"] = "csv.export",
+                ["IngestLayer:Signals:Cooldown"] = "00:00:00",
+                ["Slack:ApiBaseUrl"] = Slack.BaseUrl,
+                ["Slack:BotToken"] = Slack.BotToken,
+                ["Slack:DefaultChannel"] = "#default-alerts",
+                ["Slack:SigningSecret"] = SigningSecret,
+                ["Slack:AccountUrlTemplate"] = AccountUrlTemplate,
+                // Every test posts to #default-alerts within the same minute; no digests here.
+                ["Slack:ChannelBudgetPerMinute"] = "1000",
+                ["Orleans:SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
+                ["Orleans:GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
+                ["Logging:LogLevel:Default"] = "Warning",
+            });
+            builder.Services.AddKeyedSingleton<TimeProvider>(AppClock.Key, AppTime);
+        });
+        await _app.StartAsync();
+        Http.BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        await Slack.DisposeAsync();
+        Http.Dispose();
+    }
+
+    public async Task SendAsync(string path, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(Api.Json(body), Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = HostFixture.Bearer(WriteKey);
+        using var response = await Http.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, $"POST {path} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+    }
+
+    public async Task ImportOwnerAsync(string accountId, string owner, string channel)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/ops/owners/import")
+        {
+            Content = new StringContent($"account_id,owner,slack_channel\n{accountId},{owner},{channel}\n", Encoding.UTF8, "text/csv"),
+        };
+        request.Headers.Authorization = HostFixture.Bearer(AdminToken);
+        using var response = await Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    public async Task<JsonNode?> OpsGetAsync(string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = HostFixture.Bearer(AdminToken);
+        using var response = await Http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        return response.IsSuccessStatusCode && body.Length > 0 ? JsonNode.Parse(body) : null;
+    }
+
+    /// <summary>The account's state, once <paramref name="until"/> holds for it.</summary>
+    public Task<JsonNode> AccountAsync(string accountId, Func<JsonNode, bool> until, string awaited) =>
+        Api.EventuallyAsync(
+            async () => await OpsGetAsync($"/ops/accounts/{Uri.EscapeDataString(accountId)}") is { } body && until(body["account"]!) ? body["account"] : null,
+            awaited);
+
+    /// <summary>The account's alerts with <paramref name="status"/>, once there are at least <paramref name="count"/>.</summary>
+    public Task<JsonArray> AlertsAsync(string accountId, string status, int count = 1) =>
+        Api.EventuallyAsync(
+            async () => await OpsGetAsync($"/ops/alerts?account_id={Uri.EscapeDataString(accountId)}&status={status}") is JsonArray alerts && alerts.Count >= count ? alerts : null,
+            $"{count} alert(s) for account {accountId} with status {status}");
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
