@@ -39,6 +39,7 @@ internal static class StorageServices
         services.AddSingleton<INamedListStore, MemoryNamedListStore>();
         services.AddSingleton<ISourceStore, MemorySourceStore>();
         services.AddSingleton<IWebhookSourceStore, MemoryWebhookSourceStore>();
+        services.AddSingleton<ISlackThreadStore, MemorySlackThreadStore>();
         return services;
     }
 }

@@ -21,7 +21,8 @@ public sealed partial class AlertDeliveryService(
     OwnerDigestRenderer ownerDigestRenderer,
     IOptionsMonitor<SlackOptions> options,
     TimeProvider time,
-    ILogger<AlertDeliveryService> logger) : BackgroundService
+    ILogger<AlertDeliveryService> logger,
+    AlertThreads threads) : BackgroundService
 {
     private const int BatchSize = 20;
 
@@ -235,7 +236,11 @@ public sealed partial class AlertDeliveryService(
             return new DeliveryOutcome(AlertDeliveryStatus.Failed, null, Error: "no_channel", Hint: SlackErrorHints.NoChannel);
         }
 
-        var result = await slack.PostMessageAsync(renderer.Render(alert, channel, AlertActions.For(alert, settings)), cancellationToken);
+        // A follow-up of the day goes into the thread its account's first alert started in this channel.
+        var thread = await threads.FindAsync(alert, channel, cancellationToken);
+        var message = renderer.Render(alert, thread?.ChannelId ?? channel, AlertActions.For(alert, settings)) with { ThreadTs = thread?.Ts };
+        var result = await slack.PostMessageAsync(message, cancellationToken);
+        await threads.RememberAsync(alert, channel, thread, result);
         return AlertDeliveryPolicy.Decide(entry, channel, result, time.GetUtcNow());
     }
 

@@ -1,3 +1,4 @@
+using IngestLayer.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -22,6 +23,8 @@ public static class SlackServiceCollectionExtensions
         services.TryAddSingleton<AlertMessageRenderer>();
         services.TryAddSingleton<AlertDigestRenderer>();
         services.TryAddSingleton<OwnerDigestRenderer>();
+        services.TryAddSingleton<ISlackThreadStore, MemorySlackThreadStore>();
+        services.TryAddSingleton<AlertThreads>();
 
         var slack = services.AddHttpClient<SlackClient>()
             // The client lives as long as the singleton delivery service, so the factory's handler rotation

@@ -9,7 +9,7 @@ namespace IngestLayer.Storage.Postgres;
 /// <summary>
 /// Registers durable mode's database access: one <see cref="NpgsqlDataSource"/> (one pool), the migrator,
 /// and the storage seam on PostgreSQL — <see cref="IEventLog"/>, <see cref="IAlertOutbox"/>, <see cref="IOwnerStore"/>,
-/// <see cref="IOwnerPreferenceStore"/>, <see cref="IRuleStore"/>, <see cref="IPipelineStore"/>, <see cref="INamedListStore"/> and <see cref="ISourceStore"/> — replacing any in-memory ones registered before.
+/// <see cref="IOwnerPreferenceStore"/>, <see cref="IRuleStore"/>, <see cref="IPipelineStore"/>, <see cref="INamedListStore"/>, <see cref="ISourceStore"/> and <see cref="ISlackThreadStore"/> — replacing any in-memory ones registered before.
 /// </summary>
 public static class PostgresServiceCollectionExtensions
 {
@@ -70,6 +70,10 @@ public static class PostgresServiceCollectionExtensions
         services.TryAddSingleton<PostgresWebhookSourceStore>();
         services.RemoveAll<IWebhookSourceStore>();
         services.AddSingleton<IWebhookSourceStore>(sp => sp.GetRequiredService<PostgresWebhookSourceStore>());
+
+        services.TryAddSingleton<PostgresSlackThreadStore>();
+        services.RemoveAll<ISlackThreadStore>();
+        services.AddSingleton<ISlackThreadStore>(sp => sp.GetRequiredService<PostgresSlackThreadStore>());
         return services;
     }
 }

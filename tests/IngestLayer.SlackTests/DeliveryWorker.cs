@@ -15,7 +15,7 @@ internal sealed class DeliveryWorker(AlertDeliveryService service, ServiceProvid
 {
     public static async Task<DeliveryWorker> StartAsync(
         IAlertOutbox outbox, TimeProvider time, FakeSlack slack, LogCapture logs, Action<SlackOptions>? options = null,
-        IOwnerPreferenceStore? preferences = null)
+        IOwnerPreferenceStore? preferences = null, ISlackThreadStore? threads = null)
     {
         var services = TestServices.Build(slack.BaseUrl, slack.BotToken, logs, s => s.Configure<SlackOptions>(o => options?.Invoke(o)));
         var service = new AlertDeliveryService(
@@ -27,7 +27,8 @@ internal sealed class DeliveryWorker(AlertDeliveryService service, ServiceProvid
             services.GetRequiredService<OwnerDigestRenderer>(),
             services.GetRequiredService<IOptionsMonitor<SlackOptions>>(),
             time,
-            services.GetRequiredService<ILogger<AlertDeliveryService>>());
+            services.GetRequiredService<ILogger<AlertDeliveryService>>(),
+            new AlertThreads(threads ?? services.GetRequiredService<ISlackThreadStore>(), time, services.GetRequiredService<ILogger<AlertThreads>>()));
         await service.StartAsync(CancellationToken.None);
         return new DeliveryWorker(service, services);
     }
