@@ -53,10 +53,12 @@ public class SeedRecipeTests(HostFixture host)
         await host.PostEventsAsync(FeatureUsed(account, "ada", "csv.export"));
         await host.PostEventsAsync(Api.Json(new { @event = "billing invoice payment failed", user_id = "billing", account_id = account, properties = new { amount = 49, currency = "usd" } }));
 
+        // The same account's second alert of the day is a reply in the first one's thread, posted to the channel's id.
         var messages = await Api.EventuallyAsync(
-            () => Task.FromResult(host.Slack.Messages.Where(m => m.Channel == channel).ToList() is { Count: >= 2 } list ? list : null),
+            () => Task.FromResult(host.Slack.Messages.Where(m => m.ChannelId == host.Slack.ChannelId(channel)).ToList() is { Count: >= 2 } list ? list : null),
             $"a second message in {channel}");
         Assert.Equal(2, messages.Count);
+        Assert.Equal(message.Ts, messages[1].ThreadTs);
         var risk = string.Join("\n", Texts(messages[1].Blocks));
         Assert.Contains("Risk: invoice payment failed", risk);
         Assert.Contains("49 USD", risk);
