@@ -32,6 +32,8 @@ public static class IngestLayerHost
         app.MapSourcesApi();
         app.MapWebhookIngressApi();
         app.MapSlackApi();
+        app.MapSlackInstallApi();
+        app.MapSlackOpsApi();
         app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
         return app;
     }

@@ -1,6 +1,7 @@
 using IngestLayer.Grains;
 using IngestLayer.Storage;
 using IngestLayer.Storage.Postgres;
+using Microsoft.AspNetCore.DataProtection;
 
 namespace IngestLayer.Host;
 
@@ -40,6 +41,11 @@ internal static class StorageServices
         services.AddSingleton<ISourceStore, MemorySourceStore>();
         services.AddSingleton<IWebhookSourceStore, MemoryWebhookSourceStore>();
         services.AddSingleton<ISlackThreadStore, MemorySlackThreadStore>();
+        services.AddSingleton<ISlackInstallationStore, MemorySlackInstallationStore>();
+
+        // Installations live in memory here, so the keys that encrypt their tokens need not outlive the process
+        // either (nor be written to the user's profile). Durable mode keeps the key ring in PostgreSQL instead.
+        services.AddDataProtection().UseEphemeralDataProtectionProvider();
         return services;
     }
 }

@@ -14,7 +14,7 @@ namespace IngestLayer.Slack;
 /// </summary>
 public sealed partial class AlertDeliveryService(
     IAlertOutbox outbox,
-    SlackClient slack,
+    SlackPoster slack,
     AlertMessageRenderer renderer,
     AlertDigestRenderer digestRenderer,
     IOwnerPreferenceStore preferences,
@@ -85,7 +85,7 @@ public sealed partial class AlertDeliveryService(
             var channel = FirstNonBlank(entry.Alert.Channel, settings.DefaultChannel);
 
             // Without a token or a channel nothing is posted, so there is nothing to budget.
-            if (!settings.HasBotToken || channel is null)
+            if (channel is null || !await slack.CanPostAsync(entry.Alert.Workspace, stoppingToken))
             {
                 await DeliverAsync(entry, stoppingToken);
             }
@@ -141,7 +141,16 @@ public sealed partial class AlertDeliveryService(
 
     private async Task DeliverDigestAsync(string channel, IReadOnlyList<OutboxEntry> entries, CancellationToken stoppingToken)
     {
-        if (!options.CurrentValue.HasBotToken)
+        // One channel name may be in several workspaces' Slack teams: each workspace's alerts go with its own bot.
+        foreach (var workspace in entries.GroupBy(e => e.Alert.Workspace, StringComparer.Ordinal))
+        {
+            await DeliverDigestAsync(workspace.Key, channel, [.. workspace], stoppingToken);
+        }
+    }
+
+    private async Task DeliverDigestAsync(string workspace, string channel, IReadOnlyList<OutboxEntry> entries, CancellationToken stoppingToken)
+    {
+        if (!await slack.CanPostAsync(workspace, stoppingToken))
         {
             // The token was removed while these were held: they go to the dev inbox like any other alert.
             foreach (var entry in entries)
@@ -157,7 +166,7 @@ public sealed partial class AlertDeliveryService(
         try
         {
             var message = digestRenderer.Render([.. entries.Select(e => e.Alert)], channel);
-            result = await slack.PostMessageAsync(message, stoppingToken);
+            result = await slack.PostAsync(workspace, message, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -203,7 +212,7 @@ public sealed partial class AlertDeliveryService(
         DeliveryOutcome outcome;
         try
         {
-            outcome = await AttemptAsync(entry, channel, settings, stoppingToken);
+            outcome = await AttemptAsync(entry, channel, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -222,10 +231,10 @@ public sealed partial class AlertDeliveryService(
         await outbox.CompleteAttemptAsync(alert.AlertId, outcome, CancellationToken.None);
     }
 
-    private async Task<DeliveryOutcome> AttemptAsync(OutboxEntry entry, string? channel, SlackOptions settings, CancellationToken cancellationToken)
+    private async Task<DeliveryOutcome> AttemptAsync(OutboxEntry entry, string? channel, CancellationToken cancellationToken)
     {
         var alert = entry.Alert;
-        if (!settings.HasBotToken)
+        if (!await slack.CanPostAsync(alert.Workspace, cancellationToken))
         {
             LogDevInbox(alert.AlertId, alert.Signal, alert.AccountId, channel ?? "(none)", alert.Explanation);
             return new DeliveryOutcome(AlertDeliveryStatus.DevInbox, channel);
@@ -238,8 +247,8 @@ public sealed partial class AlertDeliveryService(
 
         // A follow-up of the day goes into the thread its account's first alert started in this channel.
         var thread = await threads.FindAsync(alert, channel, cancellationToken);
-        var message = renderer.Render(alert, thread?.ChannelId ?? channel, AlertActions.For(alert, settings)) with { ThreadTs = thread?.Ts };
-        var result = await slack.PostMessageAsync(message, cancellationToken);
+        var message = renderer.Render(alert, thread?.ChannelId ?? channel, AlertActions.For(alert, options.CurrentValue)) with { ThreadTs = thread?.Ts };
+        var result = await slack.PostAsync(alert.Workspace, message, cancellationToken);
         await threads.RememberAsync(alert, channel, thread, result);
         return AlertDeliveryPolicy.Decide(entry, channel, result, time.GetUtcNow());
     }

@@ -14,7 +14,7 @@ namespace IngestLayer.Slack;
 internal sealed partial class OwnerDigestDelivery(
     IAlertOutbox outbox,
     IOwnerPreferenceStore preferences,
-    SlackClient slack,
+    SlackPoster slack,
     OwnerDigestRenderer renderer,
     IOptionsMonitor<SlackOptions> options,
     TimeProvider time,
@@ -126,7 +126,7 @@ internal sealed partial class OwnerDigestDelivery(
             // The owner's chosen channel, else where their latest alert was going, else the default.
             var alertChannel = digest.Alerts.Select(e => e.Alert.Channel).LastOrDefault(c => !string.IsNullOrWhiteSpace(c));
             var channel = new[] { channelOverride, alertChannel, settings.DefaultChannel }.FirstOrDefault(c => !string.IsNullOrWhiteSpace(c));
-            outcome = await AttemptAsync(digest, channel, settings, cancellationToken);
+            outcome = await AttemptAsync(digest, channel, cancellationToken);
         }
 
         LogDigestOutcome(key.Owner, key.LocalDate, digest.Alerts.Count, outcome.Status, outcome.Channel, outcome.SlackTs, outcome.Error);
@@ -135,9 +135,9 @@ internal sealed partial class OwnerDigestDelivery(
         await outbox.CompleteDigestAsync(key, outcome, CancellationToken.None);
     }
 
-    private async Task<DeliveryOutcome> AttemptAsync(OwnerDigest digest, string? channel, SlackOptions settings, CancellationToken cancellationToken)
+    private async Task<DeliveryOutcome> AttemptAsync(OwnerDigest digest, string? channel, CancellationToken cancellationToken)
     {
-        if (!settings.HasBotToken)
+        if (!await slack.CanPostAsync(digest.Key.Workspace, cancellationToken))
         {
             LogDevInbox(digest.Key.Owner, digest.Key.LocalDate, digest.Alerts.Count, channel ?? "(none)");
             return new DeliveryOutcome(AlertDeliveryStatus.DevInbox, channel);
@@ -151,7 +151,7 @@ internal sealed partial class OwnerDigestDelivery(
         try
         {
             var message = renderer.Render(digest.Key.Owner, digest.Key.LocalDate, [.. digest.Alerts.Select(e => e.Alert)], channel);
-            var result = await slack.PostMessageAsync(message, cancellationToken);
+            var result = await slack.PostAsync(digest.Key.Workspace, message, cancellationToken);
             return AlertDeliveryPolicy.Decide(digest.Attempts, channel, result, time.GetUtcNow());
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -28,29 +28,43 @@ public sealed partial class SlackClient(
         "ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout",
     ];
 
-    /// <summary>Posts <paramref name="message"/> with <c>chat.postMessage</c>.</summary>
+    /// <summary>Posts <paramref name="message"/> with <c>chat.postMessage</c> and the configured <c>Slack:BotToken</c>.</summary>
     public Task<SlackPostResult> PostMessageAsync(SlackMessage message, CancellationToken cancellationToken) =>
+        WithConfiguredToken(token => PostMessageAsync(message, token, cancellationToken));
+
+    /// <summary>Posts <paramref name="message"/> with <c>chat.postMessage</c> as the bot of <paramref name="botToken"/>.</summary>
+    public Task<SlackPostResult> PostMessageAsync(SlackMessage message, string botToken, CancellationToken cancellationToken) =>
         // JsonContent sends "application/json; charset=utf-8"; without the charset Slack warns missing_charset.
-        SendAsync("chat.postMessage", () => JsonContent.Create(message, SlackJsonContext.Default.SlackMessage), message.Channel, cancellationToken);
+        SendAsync("chat.postMessage", () => JsonContent.Create(message, SlackJsonContext.Default.SlackMessage), message.Channel, botToken, cancellationToken);
 
     /// <summary>
-    /// Replaces a message's text and blocks with <c>chat.update</c>. On success the result's ts is the message's own
-    /// (an update does not make a new message).
+    /// Replaces a message's text and blocks with <c>chat.update</c>, with the configured <c>Slack:BotToken</c>. On
+    /// success the result's ts is the message's own (an update does not make a new message).
     /// </summary>
     public Task<SlackPostResult> UpdateMessageAsync(SlackMessageUpdate update, CancellationToken cancellationToken) =>
-        SendAsync("chat.update", () => JsonContent.Create(update, SlackJsonContext.Default.SlackMessageUpdate), update.Channel, cancellationToken);
+        WithConfiguredToken(token => UpdateMessageAsync(update, token, cancellationToken));
 
-    private async Task<SlackPostResult> SendAsync(string method, Func<HttpContent> content, string channel, CancellationToken cancellationToken)
+    /// <summary>As <see cref="UpdateMessageAsync(SlackMessageUpdate, CancellationToken)"/>, as the bot of <paramref name="botToken"/>.</summary>
+    public Task<SlackPostResult> UpdateMessageAsync(SlackMessageUpdate update, string botToken, CancellationToken cancellationToken) =>
+        SendAsync("chat.update", () => JsonContent.Create(update, SlackJsonContext.Default.SlackMessageUpdate), update.Channel, botToken, cancellationToken);
+
+    private Task<SlackPostResult> WithConfiguredToken(Func<string, Task<SlackPostResult>> send)
     {
         var settings = options.CurrentValue;
         if (!settings.HasBotToken)
         {
             // Slack would answer the same; saying it here avoids sending "Bearer " with nothing after it.
-            return new SlackPostResult.Permanent("not_authed", "Slack:BotToken is not configured.");
+            return Task.FromResult<SlackPostResult>(new SlackPostResult.Permanent("not_authed", "Slack:BotToken is not configured."));
         }
 
+        return send(settings.BotToken!);
+    }
+
+    private async Task<SlackPostResult> SendAsync(string method, Func<HttpContent> content, string channel, string botToken, CancellationToken cancellationToken)
+    {
+        var settings = options.CurrentValue;
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(new Uri(settings.ApiBaseUrl), method)) { Content = content() };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.BotToken);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", botToken);
 
         try
         {

@@ -12,4 +12,7 @@ namespace IngestLayer.Slack;
 [JsonSerializable(typeof(SlackMessageUpdate))]
 [JsonSerializable(typeof(AlertReference))]
 [JsonSerializable(typeof(System.Text.Json.Nodes.JsonArray))]
+[JsonSerializable(typeof(SlackOAuthResponse))]
+[JsonSerializable(typeof(SlackConversationsResponse))]
+[JsonSerializable(typeof(SlackJoinRequest))]
 internal sealed partial class SlackJsonContext : JsonSerializerContext;

@@ -11,6 +11,7 @@ public sealed class SlackOptions : IValidatableObject
     public const string Section = "Slack";
     public const string DefaultApiBaseUrl = "https://slack.com/api/";
     public const int DefaultChannelBudgetPerMinute = 5;
+    public const string DefaultAuthorizeUrl = "https://slack.com/oauth/v2/authorize";
 
     private string _apiBaseUrl = DefaultApiBaseUrl;
 
@@ -29,8 +30,27 @@ public sealed class SlackOptions : IValidatableObject
         }
     }
 
-    /// <summary>The bot token (<c>xoxb-…</c>). A secret: it is sent to Slack and nowhere else.</summary>
+    /// <summary>
+    /// The bot token (<c>xoxb-…</c>) for single-workspace setups: used for every workspace that has no installation of
+    /// its own (<c>GET /slack/install</c>). A secret: it is sent to Slack and nowhere else.
+    /// </summary>
     public string? BotToken { get; set; }
+
+    /// <summary>The Slack app's client id (app settings, Basic Information). Enables <c>GET /slack/install</c>.</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>The Slack app's client secret; sent to <c>oauth.v2.access</c> as HTTP Basic and nowhere else.</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>
+    /// Where Slack sends the browser back after the install: this host's <c>/slack/oauth/callback</c> as the
+    /// browser reaches it (e.g. <c>https://ingest.example.com/slack/oauth/callback</c>). It must also be listed
+    /// under the app's OAuth &amp; Permissions, Redirect URLs.
+    /// </summary>
+    public string? RedirectUri { get; set; }
+
+    /// <summary>Slack's OAuth v2 authorize page, where <c>GET /slack/install</c> sends the browser.</summary>
+    public string AuthorizeUrl { get; set; } = DefaultAuthorizeUrl;
 
     /// <summary>The channel for alerts whose account has no channel of its own.</summary>
     public string? DefaultChannel { get; set; }
@@ -65,6 +85,9 @@ public sealed class SlackOptions : IValidatableObject
     /// <summary>Whether a token is configured, i.e. whether alerts are posted rather than kept in the dev inbox.</summary>
     public bool HasBotToken => !string.IsNullOrWhiteSpace(BotToken);
 
+    /// <summary>Whether the OAuth install flow can run: a client id (validation then requires the secret and redirect URI).</summary>
+    public bool IsInstallConfigured => !string.IsNullOrWhiteSpace(ClientId);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!Uri.TryCreate(ApiBaseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
@@ -80,7 +103,39 @@ public sealed class SlackOptions : IValidatableObject
                 "Slack:AccountUrlTemplate must be an absolute http(s) URL containing {account}, e.g. https://crm.example.com/accounts/{account}.",
                 [nameof(AccountUrlTemplate)]);
         }
+
+        if (!IsHttpUrl(AuthorizeUrl))
+        {
+            yield return new ValidationResult(
+                $"Slack:AuthorizeUrl must be an absolute http(s) URL such as {DefaultAuthorizeUrl}; got '{AuthorizeUrl}'.", [nameof(AuthorizeUrl)]);
+        }
+
+        if (!IsInstallConfigured)
+        {
+            if (!string.IsNullOrWhiteSpace(ClientSecret) || !string.IsNullOrWhiteSpace(RedirectUri))
+            {
+                yield return new ValidationResult(
+                    "Slack:ClientSecret or Slack:RedirectUri is set but Slack:ClientId is not; the install flow needs all three.", [nameof(ClientId)]);
+            }
+
+            yield break;
+        }
+
+        if (string.IsNullOrWhiteSpace(ClientSecret))
+        {
+            yield return new ValidationResult("Slack:ClientId is set, so Slack:ClientSecret is required (the app's Basic Information page).", [nameof(ClientSecret)]);
+        }
+
+        if (!IsHttpUrl(RedirectUri))
+        {
+            yield return new ValidationResult(
+                $"Slack:ClientId is set, so Slack:RedirectUri is required: this host's absolute http(s) URL of /slack/oauth/callback; got '{RedirectUri}'.",
+                [nameof(RedirectUri)]);
+        }
     }
+
+    private static bool IsHttpUrl(string? value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
 
     /// <summary>The "Open account" link of an account, or null when <see cref="AccountUrlTemplate"/> is not set.</summary>
     public string? AccountUrl(string workspace, string accountId) =>

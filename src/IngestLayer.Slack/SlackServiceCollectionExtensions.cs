@@ -1,4 +1,5 @@
 using IngestLayer.Storage;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -10,7 +11,9 @@ public static class SlackServiceCollectionExtensions
     /// <summary>
     /// Adds <see cref="SlackOptions"/> (section <c>Slack</c>, validated on start), the typed
     /// <see cref="SlackClient"/> with its retry policy, the <see cref="AlertMessageRenderer"/> and the
-    /// <see cref="AlertDeliveryService"/>. The host must register an <c>IAlertOutbox</c> and an <c>IOwnerPreferenceStore</c>.
+    /// <see cref="AlertDeliveryService"/>; the install flow (<see cref="SlackInstaller"/>) and the workspace tokens it stores
+    /// (<see cref="ISlackTokenSource"/>), encrypted with Data Protection. The host must register an <c>IAlertOutbox</c>, an
+    /// <c>IOwnerPreferenceStore</c> and an <c>ISlackInstallationStore</c>, and choose where the Data Protection key ring lives.
     /// </summary>
     public static IServiceCollection AddSlackAlerts(this IServiceCollection services)
     {
@@ -25,6 +28,23 @@ public static class SlackServiceCollectionExtensions
         services.TryAddSingleton<OwnerDigestRenderer>();
         services.TryAddSingleton<ISlackThreadStore, MemorySlackThreadStore>();
         services.TryAddSingleton<AlertThreads>();
+
+        // One application name on every host: Data Protection isolates applications by it (by default the content
+        // root path, which differs between machines), and a token one host encrypted must decrypt on every other.
+        services.AddDataProtection().SetApplicationName("IngestLayer");
+        services.TryAddSingleton<SlackTokenProtector>();
+        services.TryAddSingleton<SlackInstallState>();
+        services.TryAddSingleton<SlackTokenSource>();
+        services.TryAddSingleton<ISlackTokenSource>(sp => sp.GetRequiredService<SlackTokenSource>());
+        services.TryAddSingleton<SlackPoster>();
+        services.TryAddSingleton<SlackInstaller>();
+
+        var oauth = services.AddHttpClient<SlackOAuthClient>(http => http.Timeout = TimeSpan.FromSeconds(15))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+#pragma warning disable EXTEXP0001 // As below: no retries for a single-use code or refresh token.
+        oauth.RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
 
         var slack = services.AddHttpClient<SlackClient>()
             // The client lives as long as the singleton delivery service, so the factory's handler rotation

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -9,7 +10,8 @@ namespace IngestLayer.Storage.Postgres;
 /// <summary>
 /// Registers durable mode's database access: one <see cref="NpgsqlDataSource"/> (one pool), the migrator,
 /// and the storage seam on PostgreSQL — <see cref="IEventLog"/>, <see cref="IAlertOutbox"/>, <see cref="IOwnerStore"/>,
-/// <see cref="IOwnerPreferenceStore"/>, <see cref="IRuleStore"/>, <see cref="IPipelineStore"/>, <see cref="INamedListStore"/>, <see cref="ISourceStore"/> and <see cref="ISlackThreadStore"/> — replacing any in-memory ones registered before.
+/// <see cref="IOwnerPreferenceStore"/>, <see cref="IRuleStore"/>, <see cref="IPipelineStore"/>, <see cref="INamedListStore"/>, <see cref="ISourceStore"/>, <see cref="ISlackThreadStore"/> and <see cref="ISlackInstallationStore"/> — replacing any in-memory ones registered before;
+/// and the Data Protection key ring in PostgreSQL (<see cref="PostgresXmlRepository"/>), so every host decrypts what another encrypted.
 /// </summary>
 public static class PostgresServiceCollectionExtensions
 {
@@ -74,6 +76,14 @@ public static class PostgresServiceCollectionExtensions
         services.TryAddSingleton<PostgresSlackThreadStore>();
         services.RemoveAll<ISlackThreadStore>();
         services.AddSingleton<ISlackThreadStore>(sp => sp.GetRequiredService<PostgresSlackThreadStore>());
+
+        services.TryAddSingleton<PostgresSlackInstallationStore>();
+        services.RemoveAll<ISlackInstallationStore>();
+        services.AddSingleton<ISlackInstallationStore>(sp => sp.GetRequiredService<PostgresSlackInstallationStore>());
+
+        // Takes effect wherever Data Protection is used (the Slack token protector); harmless where it is not.
+        services.AddOptions<KeyManagementOptions>()
+            .Configure<NpgsqlDataSource>((o, dataSource) => o.XmlRepository = new PostgresXmlRepository(dataSource));
         return services;
     }
 }
