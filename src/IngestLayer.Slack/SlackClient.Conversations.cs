@@ -56,7 +56,7 @@ public sealed partial class SlackClient
             Content = JsonContent.Create(new SlackJoinRequest(channelId), SlackJsonContext.Default.SlackJoinRequest),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", botToken);
-        var (_, failure) = await CallAsync(request, "conversations.join", channelId, SlackJsonContext.Default.SlackApiResponse, cancellationToken);
+        var (_, failure) = await CallAsync(request, "conversations.join", channelId, SlackJsonContext.Default.SlackJoinResponse, cancellationToken);
         return failure;
     }
 

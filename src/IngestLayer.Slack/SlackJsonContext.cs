@@ -15,4 +15,5 @@ namespace IngestLayer.Slack;
 [JsonSerializable(typeof(SlackOAuthResponse))]
 [JsonSerializable(typeof(SlackConversationsResponse))]
 [JsonSerializable(typeof(SlackJoinRequest))]
+[JsonSerializable(typeof(SlackJoinResponse))]
 internal sealed partial class SlackJsonContext : JsonSerializerContext;

@@ -12,8 +12,8 @@ public static class SlackServiceCollectionExtensions
     /// Adds <see cref="SlackOptions"/> (section <c>Slack</c>, validated on start), the typed
     /// <see cref="SlackClient"/> with its retry policy, the <see cref="AlertMessageRenderer"/> and the
     /// <see cref="AlertDeliveryService"/>; the install flow (<see cref="SlackInstaller"/>) and the workspace tokens it stores
-    /// (<see cref="ISlackTokenSource"/>), encrypted with Data Protection. The host must register an <c>IAlertOutbox</c>, an
-    /// <c>IOwnerPreferenceStore</c> and an <c>ISlackInstallationStore</c>, and choose where the Data Protection key ring lives.
+    /// (<see cref="ISlackTokenSource"/>), encrypted with Data Protection. The host must register an <c>IAlertOutbox</c> and an
+    /// <c>IOwnerPreferenceStore</c>, may register an <c>ISlackInstallationStore</c> (else in memory), and chooses where the Data Protection key ring lives.
     /// </summary>
     public static IServiceCollection AddSlackAlerts(this IServiceCollection services)
     {
@@ -32,6 +32,9 @@ public static class SlackServiceCollectionExtensions
         // One application name on every host: Data Protection isolates applications by it (by default the content
         // root path, which differs between machines), and a token one host encrypted must decrypt on every other.
         services.AddDataProtection().SetApplicationName("IngestLayer");
+
+        // A host without storage of its own (tests, tools) keeps installations in memory; durable mode replaces this.
+        services.TryAddSingleton<ISlackInstallationStore, MemorySlackInstallationStore>();
         services.TryAddSingleton<SlackTokenProtector>();
         services.TryAddSingleton<SlackInstallState>();
         services.TryAddSingleton<SlackTokenSource>();

@@ -37,5 +37,13 @@ internal sealed record SlackConversationsResponse(
 /// <summary>One channel of <c>conversations.list</c>, the fields the ops API shows.</summary>
 internal sealed record SlackConversation(string Id, string? Name, bool IsPrivate = false, bool IsMember = false, bool IsArchived = false);
 
+/// <summary><c>conversations.join</c>'s answer: the channel joined, as an object (unlike <c>chat.postMessage</c>'s id).</summary>
+internal sealed record SlackJoinResponse(
+    bool Ok,
+    string? Error = null,
+    string? Warning = null,
+    SlackResponseMetadata? ResponseMetadata = null,
+    SlackConversation? Channel = null) : ISlackEnvelope;
+
 /// <summary>The arguments of <c>conversations.join</c>.</summary>
 internal sealed record SlackJoinRequest(string Channel);

@@ -21,7 +21,7 @@ public class AlertRetryTests(HostFixture host)
     {
         var channel = "#private-" + Guid.NewGuid().ToString("N")[..6];
         var account = Api.NewId("retry");
-        host.Slack.AddChannel(channel, botIsMember: false);
+        host.Slack.AddChannel(channel, botIsMember: false, isPrivate: true);
         using (var csv = new StringContent($"account_id,owner,slack_channel\n{account},ada@vendor.example,{channel}\n", Encoding.UTF8, "text/csv"))
         using (var import = new HttpRequestMessage(HttpMethod.Post, "/ops/owners/import") { Content = csv })
         {

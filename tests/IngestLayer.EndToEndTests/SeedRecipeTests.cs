@@ -92,18 +92,18 @@ public class SeedRecipeTests(HostFixture host)
     }
 
     [Fact]
-    public async Task a_channel_the_bot_is_not_in_fails_the_alert_with_the_reason_and_a_hint()
+    public async Task a_private_channel_the_bot_is_not_in_fails_the_alert_with_the_reason_and_a_hint()
     {
         var channel = "#private-" + Guid.NewGuid().ToString("N")[..6];
         var account = await FreeAccountOwnedByAsync(channel);
-        host.Slack.AddChannel(channel, botIsMember: false);
+        host.Slack.AddChannel(channel, botIsMember: false, isPrivate: true);
 
         await host.PostEventsAsync(FeatureUsed(account, "ada", "csv.export"));
 
         var failed = await host.AlertStatusAsync(account, "failed");
         Assert.Equal("not_in_channel", failed["error"]!.GetValue<string>());
         Assert.Contains("/invite", failed["hint"]!.GetValue<string>());
-        Assert.Equal(1, host.Slack.Calls.Count(c => c.Channel == channel));
+        Assert.Equal(1, host.Slack.Calls.Count(c => c.Channel == channel && c.Method == "chat.postMessage"));
     }
 
     [Fact]

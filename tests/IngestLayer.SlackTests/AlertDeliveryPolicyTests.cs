@@ -46,16 +46,33 @@ public sealed class AlertDeliveryPolicyTests
     [Theory]
     [InlineData("channel_not_found", "Check the channel name, or invite the bot: /invite @yourapp")]
     [InlineData("not_in_channel", "Invite the bot to the channel (/invite @yourapp) or grant chat:write.public")]
-    [InlineData("invalid_auth", "Slack:BotToken is invalid or revoked; reinstall the app and update the token")]
-    [InlineData("not_authed", "Slack:BotToken is invalid or revoked; reinstall the app and update the token")]
-    [InlineData("token_revoked", "Slack:BotToken is invalid or revoked; reinstall the app and update the token")]
-    [InlineData("account_inactive", "Slack:BotToken is invalid or revoked; reinstall the app and update the token")]
-    [InlineData("missing_scope", "The bot token lacks chat:write")]
+    [InlineData("invalid_auth", "Reinstall the app via GET /slack/install (or update Slack:BotToken in a single-workspace setup), then replay the alert.")]
+    [InlineData("not_authed", "Reinstall the app via GET /slack/install (or update Slack:BotToken in a single-workspace setup), then replay the alert.")]
+    [InlineData("token_revoked", "Reinstall the app via GET /slack/install (or update Slack:BotToken in a single-workspace setup), then replay the alert.")]
+    [InlineData("account_inactive", "Reinstall the app via GET /slack/install (or update Slack:BotToken in a single-workspace setup), then replay the alert.")]
+    [InlineData("missing_scope", "The bot token lacks chat:write; reinstall via GET /slack/install to grant the scopes")]
     [InlineData("is_archived", "The channel is archived; pick another channel")]
     public void a_permanent_error_fails_the_alert_with_a_hint(string error, string hint) =>
         Assert.Equal(
             new DeliveryOutcome(AlertDeliveryStatus.Failed, "#alerts", Error: error, Hint: hint),
             AlertDeliveryPolicy.Decide(Entry(0), "#alerts", new SlackPostResult.Permanent(error), Now));
+
+    [Theory]
+    [InlineData("conversations.join: missing_scope",
+        "The bot is not in the channel and may not join it: reinstall via GET /slack/install to grant channels:join and channels:read, or /invite @yourapp")]
+    [InlineData("conversations.join: method_not_supported_for_channel_type",
+        "The channel is private (or not found among public channels): the bot cannot join it by itself; invite it with /invite @yourapp")]
+    [InlineData("conversations.join: is_archived", "The bot is not in the channel and could not join it (conversations.join: is_archived); invite it with /invite @yourapp")]
+    public void a_failed_join_names_its_fix_in_the_not_in_channel_hint(string detail, string hint) =>
+        Assert.Equal(
+            new DeliveryOutcome(AlertDeliveryStatus.Failed, "#alerts", Error: "not_in_channel", Hint: hint),
+            AlertDeliveryPolicy.Decide(Entry(0), "#alerts", new SlackPostResult.Permanent("not_in_channel", detail), Now));
+
+    [Fact]
+    public void an_inactive_installation_says_to_reinstall_and_why() =>
+        Assert.Equal(
+            new DeliveryOutcome(AlertDeliveryStatus.Failed, "#alerts", Error: "token_revoked", Hint: "Reinstall the app via GET /slack/install (or update Slack:BotToken in a single-workspace setup), then replay the alert (inactive since …)"),
+            AlertDeliveryPolicy.Decide(Entry(0), "#alerts", new SlackPostResult.Permanent("token_revoked", "inactive since …"), Now));
 
     [Fact]
     public void a_rejected_format_keeps_slacks_detail_in_the_hint() =>

@@ -24,7 +24,7 @@ public sealed class AlertDeliveryServiceTests : IAsyncLifetime
         _slack = await FakeSlack.StartAsync(o =>
         {
             o.Channels.Add("expansion");
-            o.ChannelsWithoutBot.Add("sales-private");
+            o.PrivateChannels.Add("sales-private");
         });
 
     public async Task DisposeAsync() => await _slack.DisposeAsync();
@@ -66,7 +66,7 @@ public sealed class AlertDeliveryServiceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task an_alert_for_a_channel_without_the_bot_fails_with_the_invite_hint()
+    public async Task an_alert_for_a_private_channel_without_the_bot_fails_with_the_invite_hint()
     {
         var alert = SampleAlerts.PaidFeatureOnFreePlan(channel: "#sales-private");
         await _outbox.EnqueueAsync(alert, CancellationToken.None);
@@ -74,14 +74,14 @@ public sealed class AlertDeliveryServiceTests : IAsyncLifetime
 
         var entry = await OutboxWait.ForStatusAsync(_outbox, alert.AlertId, AlertDeliveryStatus.Failed);
 
+        const string hint = "The channel is private (or not found among public channels): the bot cannot join it by itself; invite it with /invite @yourapp";
         Assert.Equal("not_in_channel", entry.Error);
-        Assert.Equal("Invite the bot to the channel (/invite @yourapp) or grant chat:write.public", entry.Hint);
+        Assert.Equal(hint, entry.Hint);
         Assert.Equal("#sales-private", entry.Channel);
         Assert.Null(entry.SlackTs);
-        Assert.Equal("not_in_channel", Assert.Single(_slack.Calls).Error);
-        Assert.Contains(
-            _logs.Lines,
-            l => l.Level == LogLevel.Error && l.Message == $"Alert {alert.AlertId} failed: not_in_channel. Invite the bot to the channel (/invite @yourapp) or grant chat:write.public");
+        // Posted once; the bot looked for a public channel of that name to join and found none.
+        Assert.Equal(["chat.postMessage not_in_channel", "conversations.list "], _slack.Calls.Select(c => $"{c.Method} {c.Error}"));
+        Assert.Contains(_logs.Lines, l => l.Level == LogLevel.Error && l.Message == $"Alert {alert.AlertId} failed: not_in_channel. {hint}");
         await host.StopAsync();
     }
 

@@ -20,7 +20,7 @@ internal sealed class DeliveryWorker(AlertDeliveryService service, ServiceProvid
         var services = TestServices.Build(slack.BaseUrl, slack.BotToken, logs, s => s.Configure<SlackOptions>(o => options?.Invoke(o)));
         var service = new AlertDeliveryService(
             outbox,
-            services.GetRequiredService<SlackClient>(),
+            services.GetRequiredService<SlackPoster>(),
             services.GetRequiredService<AlertMessageRenderer>(),
             services.GetRequiredService<AlertDigestRenderer>(),
             preferences ?? services.GetRequiredService<IOwnerPreferenceStore>(),

@@ -17,9 +17,11 @@ namespace IngestLayer.Testing;
 /// <summary>
 /// A fake Slack Web API on a real Kestrel server over loopback: <c>chat.postMessage</c> (replies too, with
 /// <c>thread_ts</c>), <c>chat.update</c> and <c>auth.test</c> with Slack's authentication, channel and error behaviour, scripted faults (429 with <c>Retry-After</c>,
-/// 5xx, <c>ok:false</c>), and a thread-safe record of every call and every accepted message.
+/// 5xx, <c>ok:false</c>), and a thread-safe record of every call and every accepted message; the OAuth v2 install
+/// (<see cref="Authorize"/>, <c>oauth.v2.access</c> with token rotation) and <c>conversations.list</c>/<c>.join</c>
+/// in the partial files next to this one.
 /// </summary>
-public sealed class FakeSlack : IAsyncDisposable
+public sealed partial class FakeSlack : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly FakeSlackOptions _options;
@@ -32,6 +34,11 @@ public sealed class FakeSlack : IAsyncDisposable
     // Channel name (without '#') or id → id; and the ids whose channel the bot is not in.
     private readonly Dictionary<string, string> _channelIds = new(StringComparer.Ordinal);
     private readonly HashSet<string> _channelsWithoutBot = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _privateChannels = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _channelNames = new(StringComparer.Ordinal);
+
+    // Every token the fake accepts or once accepted: the configured bot token and those issued by oauth.v2.access.
+    private readonly Dictionary<string, FakeSlackToken> _tokens = new(StringComparer.Ordinal);
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _lastTs;
 
@@ -48,6 +55,13 @@ public sealed class FakeSlack : IAsyncDisposable
             AddChannel(channel, botIsMember: false);
         }
 
+        foreach (var channel in options.PrivateChannels)
+        {
+            AddChannel(channel, botIsMember: false, isPrivate: true);
+        }
+
+        _tokens[options.BotToken] = new FakeSlackToken(Scopes(options.BotTokenScopes), ExpiresAt: null);
+
         var builder = WebApplication.CreateSlimBuilder();
 
         // A test's output folder often holds a web project's appsettings.json (a ProjectReference copies it);
@@ -63,13 +77,16 @@ public sealed class FakeSlack : IAsyncDisposable
         _app.MapPost("/api/chat.postMessage", PostMessageAsync);
         _app.MapPost("/api/chat.update", UpdateMessageAsync);
         _app.MapMethods("/api/auth.test", [HttpMethods.Get, HttpMethods.Post], AuthTestAsync);
+        _app.MapPost("/api/oauth.v2.access", OAuthAccessAsync);
+        _app.MapMethods("/api/conversations.list", [HttpMethods.Get, HttpMethods.Post], ConversationsListAsync);
+        _app.MapPost("/api/conversations.join", ConversationsJoinAsync);
         _app.Map("/api/{method}", UnknownMethodAsync);
     }
 
     /// <summary>The Web API root, e.g. <c>http://127.0.0.1:54321/api/</c>; use it as <c>Slack:ApiBaseUrl</c>.</summary>
     public string BaseUrl { get; private set; } = "";
 
-    /// <summary>The only token the fake accepts.</summary>
+    /// <summary>The configured bot token (tokens issued by <c>oauth.v2.access</c> are accepted too).</summary>
     public string BotToken => _options.BotToken;
 
     /// <summary>Every accepted message, in the order received.</summary>
@@ -120,17 +137,27 @@ public sealed class FakeSlack : IAsyncDisposable
         return slack;
     }
 
-    /// <summary>Makes a channel known; with <paramref name="botIsMember"/> false, posting to it answers <c>not_in_channel</c>.</summary>
-    public void AddChannel(string name, bool botIsMember = true)
+    /// <summary>
+    /// Makes a channel known; with <paramref name="botIsMember"/> false, posting to it answers <c>not_in_channel</c>
+    /// (unless the token has <c>chat:write.public</c> and the channel is public) until the bot joins it.
+    /// A private channel cannot be joined (<c>method_not_supported_for_channel_type</c>).
+    /// </summary>
+    public void AddChannel(string name, bool botIsMember = true, bool isPrivate = false)
     {
         lock (_gate)
         {
             var key = Normalize(name);
             if (!_channelIds.TryGetValue(key, out var id))
             {
-                id = "C" + (_channelIds.Count + 1).ToString("D10", CultureInfo.InvariantCulture);
+                id = (isPrivate ? "G" : "C") + (_channelNames.Count + 1).ToString("D10", CultureInfo.InvariantCulture);
                 _channelIds[key] = id;
                 _channelIds[id] = id;
+                _channelNames[id] = key;
+            }
+
+            if (isPrivate)
+            {
+                _privateChannels.Add(id);
             }
 
             if (botIsMember)
@@ -214,7 +241,7 @@ public sealed class FakeSlack : IAsyncDisposable
         var error = fault?.Error
             ?? AuthError(token)
             ?? (args is null ? "invalid_json" : null)
-            ?? ChannelError(channel)
+            ?? ChannelError(channel, token!)
             ?? (args!.Text is null && args.Blocks is null ? "no_text" : null);
         if (error is not null)
         {
@@ -253,7 +280,7 @@ public sealed class FakeSlack : IAsyncDisposable
         var channel = args?.Channel;
         var error = AuthError(token)
             ?? (args is null ? "invalid_json" : null)
-            ?? ChannelError(channel)
+            ?? ChannelError(channel, token!)
             ?? (args!.Ts is null ? "message_not_found" : null)
             ?? (args.Text is null && args.Blocks is null ? "no_text" : null);
         lock (_gate)
@@ -305,10 +332,24 @@ public sealed class FakeSlack : IAsyncDisposable
         await WriteJsonAsync(context, new JsonObject { ["ok"] = false, ["error"] = "unknown_method" });
     }
 
-    private string? AuthError(string? token) =>
-        token is null ? "not_authed" : token == _options.BotToken ? null : "invalid_auth";
+    // Slack's answers for a token that is missing, unknown, revoked (token_revoked) or past its expiry (token_expired).
+    private string? AuthError(string? token)
+    {
+        if (token is null)
+        {
+            return "not_authed";
+        }
 
-    private string? ChannelError(string? channel)
+        lock (_gate)
+        {
+            return !_tokens.TryGetValue(token, out var known) ? "invalid_auth"
+                : known.Revoked ? "token_revoked"
+                : known.ExpiresAt is { } expiresAt && expiresAt <= DateTimeOffset.UtcNow ? "token_expired"
+                : null;
+        }
+    }
+
+    private string? ChannelError(string? channel, string token)
     {
         if (string.IsNullOrWhiteSpace(channel))
         {
@@ -317,9 +358,14 @@ public sealed class FakeSlack : IAsyncDisposable
 
         lock (_gate)
         {
-            return !_channelIds.TryGetValue(Normalize(channel), out var id) ? "channel_not_found"
-                : _channelsWithoutBot.Contains(id) ? "not_in_channel"
-                : null;
+            if (!_channelIds.TryGetValue(Normalize(channel), out var id))
+            {
+                return "channel_not_found";
+            }
+
+            // chat:write.public lets a bot post to public channels it is not in, as on Slack.
+            var mayPostUninvited = !_privateChannels.Contains(id) && _tokens[token].Scopes.Contains("chat:write.public");
+            return _channelsWithoutBot.Contains(id) && !mayPostUninvited ? "not_in_channel" : null;
         }
     }
 
