@@ -30,6 +30,13 @@ public sealed class HostFixture : IAsyncLifetime
     public const string HandbookKey = "wk_test_handbook_0123456789";
     public const string PipesKey = "wk_test_pipes_0123456789";
 
+    /// <summary>Write keys of the workspaces the Slack install tests install the app into, one per test.</summary>
+    public const string SlackAppKey = "wk_test_slackapp_0123456789";
+    public const string SlackGoneKey = "wk_test_slackgone_0123456789";
+
+    /// <summary>Where the Slack app sends the browser back; the tests follow it to the host themselves.</summary>
+    public const string SlackRedirectUri = "https://ingest.example.test/slack/oauth/callback";
+
     private WebApplication? _app;
 
     public FakeSlack Slack { get; private set; } = null!;
@@ -58,11 +65,18 @@ public sealed class HostFixture : IAsyncLifetime
                 ["IngestLayer:Sources:handbook:Workspace"] = "handbook",
                 ["IngestLayer:Sources:pipes:WriteKey"] = PipesKey,
                 ["IngestLayer:Sources:pipes:Workspace"] = "pipes",
+                ["IngestLayer:Sources:slackapp:WriteKey"] = SlackAppKey,
+                ["IngestLayer:Sources:slackapp:Workspace"] = "slackapp",
+                ["IngestLayer:Sources:slackgone:WriteKey"] = SlackGoneKey,
+                ["IngestLayer:Sources:slackgone:Workspace"] = "slackgone",
                 ["IngestLayer:Signals:PaidFeatures:0"] = "csv.export",
                 ["IngestLayer:Signals:PaidFeatures:1"] = "api.access",
                 ["Slack:ApiBaseUrl"] = Slack.BaseUrl,
                 ["Slack:BotToken"] = Slack.BotToken,
                 ["Slack:DefaultChannel"] = "#default-alerts",
+                ["Slack:ClientId"] = Slack.ClientId,
+                ["Slack:ClientSecret"] = Slack.ClientSecret,
+                ["Slack:RedirectUri"] = SlackRedirectUri,
                 ["Orleans:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Orleans:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Logging:LogLevel:Default"] = "Warning",
