@@ -37,9 +37,12 @@ internal static class StartupBanner
         lines.Add(signals.PaidFeatures.Count == 0
             ? "  Signals:      no paid features configured; set IngestLayer__Signals__PaidFeatures__0=csv.export to watch one"
             : $"  Signals:      paid features {string.Join(", ", signals.PaidFeatures)} on plans {string.Join(", ", signals.FreePlans)}");
-        lines.Add(string.IsNullOrEmpty(slack.BotToken)
-            ? "  Slack:        no Slack__BotToken set: alerts go to the dev inbox (GET /ops/alerts) and the log"
-            : $"  Slack:        posting via {slack.ApiBaseUrl}");
+        lines.Add((slack.HasBotToken, slack.IsInstallConfigured) switch
+        {
+            (_, true) => $"  Slack:        install the app at {url}/slack/install; workspaces without an installation{(slack.HasBotToken ? " use Slack__BotToken" : " go to the dev inbox")}",
+            (true, false) => $"  Slack:        posting via {slack.ApiBaseUrl}",
+            _ => "  Slack:        no Slack__BotToken or Slack__ClientId set: alerts go to the dev inbox (GET /ops/alerts) and the log",
+        });
         lines.Add($"  Try:          curl -X POST {url}/v1/events -H 'Authorization: Bearer {generated.DevWriteKey ?? "<write key>"}' -H 'Content-Type: application/json' -d '{{\"event\":\"feature.used\",\"user_id\":\"u1\",\"account_id\":\"acme\",\"properties\":{{\"feature\":\"csv.export\"}}}}'");
         lines.Add("");
         Console.Out.WriteLine(string.Join(Environment.NewLine, lines));
