@@ -37,6 +37,21 @@ public sealed class SlackInstallTests(HostFixture host) : IDisposable
     private static string BillingFailed(string account) =>
         Api.Json(new { @event = "billing invoice payment failed", user_id = "billing", account_id = account });
 
+    // An account of the workspace owned by someone with a channel of the test's own: the default channel is shared
+    // by the other tests, and its per-minute budget with them.
+    private async Task<string> OwnedAccountAsync(string prefix, string workspace, string channel)
+    {
+        var account = Api.NewId(prefix);
+        using var csv = new StringContent($"account_id,owner,slack_channel\n{account},ada@vendor.example,{channel}\n", System.Text.Encoding.UTF8, "text/csv");
+        using var import = new HttpRequestMessage(HttpMethod.Post, $"/ops/owners/import?workspace={workspace}") { Content = csv };
+        import.Headers.Authorization = HostFixture.Bearer(HostFixture.AdminToken);
+        using var imported = await host.Http.SendAsync(import);
+        Assert.Equal(HttpStatusCode.OK, imported.StatusCode);
+        return account;
+    }
+
+    private static string NewChannel(string prefix) => $"#{prefix}-{Guid.NewGuid().ToString("N")[..6]}";
+
     [Fact]
     public async Task an_install_round_trip_stores_the_installation_and_alerts_then_post_with_its_token()
     {
@@ -64,10 +79,12 @@ public sealed class SlackInstallTests(HostFixture host) : IDisposable
         Assert.DoesNotContain("xox", body.ToJsonString(), StringComparison.Ordinal);
 
         // An alert of the workspace goes out as its installed bot, not with Slack:BotToken.
-        var account = Api.NewId("installed");
+        var channel = NewChannel("installed");
+        host.Slack.AddChannel(channel);
+        var account = await OwnedAccountAsync("installed", "slackapp", channel);
         await host.PostEventsAsync(BillingFailed(account), HostFixture.SlackAppKey);
         await host.AlertStatusAsync(account, "sent");
-        Assert.Single(host.Slack.Calls, c => c.Method == "chat.postMessage" && c.BearerToken == token && c.Error is null);
+        Assert.Single(host.Slack.Calls, c => c.Method == "chat.postMessage" && c.Channel == channel && c.BearerToken == token && c.Error is null);
 
         // The installed bot lists the team's channels for the operator.
         var (channelsStatus, channels) = await host.OpsGetAsync("/ops/slack/channels?workspace=slackapp");
@@ -82,7 +99,9 @@ public sealed class SlackInstallTests(HostFixture host) : IDisposable
         await CallbackAsync(OnHost(host.Slack.Authorize(await StartInstallAsync("slackgone"))));
         host.Slack.RevokeToken(host.Slack.IssuedTokens[^1]);
 
-        var account = Api.NewId("revoked");
+        var channel = NewChannel("revoked");
+        host.Slack.AddChannel(channel);
+        var account = await OwnedAccountAsync("revoked", "slackgone", channel);
         await host.PostEventsAsync(BillingFailed(account), HostFixture.SlackGoneKey);
 
         var failed = await host.AlertStatusAsync(account, "failed");
@@ -181,16 +200,9 @@ public sealed class SlackInstallTests(HostFixture host) : IDisposable
     [Fact]
     public async Task a_public_channel_the_bot_is_not_in_is_joined_and_the_alert_sent()
     {
-        var channel = "#joinme-" + Guid.NewGuid().ToString("N")[..6];
+        var channel = NewChannel("joinme");
         host.Slack.AddChannel(channel, botIsMember: false);
-        var account = Api.NewId("join");
-        using (var csv = new StringContent($"account_id,owner,slack_channel\n{account},ada@vendor.example,{channel}\n", System.Text.Encoding.UTF8, "text/csv"))
-        using (var import = new HttpRequestMessage(HttpMethod.Post, "/ops/owners/import") { Content = csv })
-        {
-            import.Headers.Authorization = HostFixture.Bearer(HostFixture.AdminToken);
-            using var imported = await host.Http.SendAsync(import);
-            Assert.Equal(HttpStatusCode.OK, imported.StatusCode);
-        }
+        var account = await OwnedAccountAsync("join", "default", channel);
 
         await host.PostEventsAsync(BillingFailed(account));
 
