@@ -99,16 +99,23 @@ public sealed partial class EngagementCommand(
     {
         var known = new List<string>();
         string? after = null;
-        while (known.Count < SuggestionScan)
+        try
         {
-            var page = await log.ReadAccountIdsAsync(workspace, after, SuggestionPage, cancellationToken);
-            known.AddRange(page);
-            if (page.Count < SuggestionPage)
+            while (known.Count < SuggestionScan)
             {
-                break;
-            }
+                var page = await log.ReadAccountIdsAsync(workspace, after, SuggestionPage, cancellationToken);
+                known.AddRange(page);
+                if (page.Count < SuggestionPage)
+                {
+                    break;
+                }
 
-            after = page[^1];
+                after = page[^1];
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && known.Count > 0)
+        {
+            // Out of time while scanning: suggest from what was read, rather than answer "try again" for a typo.
         }
 
         return AccountSuggestions.Closest(typed, known);
