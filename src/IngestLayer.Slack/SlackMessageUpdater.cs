@@ -5,24 +5,25 @@ using Microsoft.Extensions.Logging;
 namespace IngestLayer.Slack;
 
 /// <summary>
-/// Sends <c>chat.update</c>s off the request path: a button click is answered at once (Slack wants its 200 within
-/// 3 seconds) and the message shows who acted a moment later. In memory and best effort: an update lost to a restart
-/// leaves the message as it was, while the click itself is already recorded on the account.
+/// Sends <c>chat.update</c>s off the request path, as the bot of the alert's workspace (<see cref="ISlackTokenSource"/>):
+/// a button click is answered at once (Slack wants its 200 within 3 seconds) and the message shows who acted a moment
+/// later. In memory and best effort: an update lost to a restart leaves the message as it was, while the click itself
+/// is already recorded on the account.
 /// </summary>
-public sealed partial class SlackMessageUpdater(SlackClient slack, ILogger<SlackMessageUpdater> logger) : BackgroundService
+public sealed partial class SlackMessageUpdater(SlackClient slack, ISlackTokenSource tokens, ILogger<SlackMessageUpdater> logger) : BackgroundService
 {
     private const int Capacity = 1_000;
 
     /// <summary>A 429 asking for longer than this is not waited out: the update is dropped.</summary>
     private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(30);
 
-    private readonly Channel<SlackMessageUpdate> _queue = Channel.CreateBounded<SlackMessageUpdate>(
+    private readonly Channel<(string Workspace, SlackMessageUpdate Update)> _queue = Channel.CreateBounded<(string, SlackMessageUpdate)>(
         new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
 
-    /// <summary>Queues an update; false when the queue is full (Slack unreachable for a long while) and it was dropped.</summary>
-    public bool Enqueue(SlackMessageUpdate update)
+    /// <summary>Queues an update of a message of <paramref name="workspace"/>; false when the queue is full (Slack unreachable for a long while) and it was dropped.</summary>
+    public bool Enqueue(string workspace, SlackMessageUpdate update)
     {
-        if (_queue.Writer.TryWrite(update))
+        if (_queue.Writer.TryWrite((workspace, update)))
         {
             return true;
         }
@@ -35,13 +36,19 @@ public sealed partial class SlackMessageUpdater(SlackClient slack, ILogger<Slack
     {
         try
         {
-            await foreach (var update in _queue.Reader.ReadAllAsync(stoppingToken))
+            await foreach (var (workspace, update) in _queue.Reader.ReadAllAsync(stoppingToken))
             {
-                var result = await slack.UpdateMessageAsync(update, stoppingToken);
+                if (await tokens.GetAsync(workspace, stoppingToken) is not SlackCredential.Token token)
+                {
+                    LogNoToken(update.Channel, update.Ts, workspace);
+                    continue;
+                }
+
+                var result = await slack.UpdateMessageAsync(update, token.Value, stoppingToken);
                 if (result is SlackPostResult.RateLimited { RetryAfter: var wait } && wait <= MaxRetryAfter)
                 {
                     await Task.Delay(wait, stoppingToken);
-                    result = await slack.UpdateMessageAsync(update, stoppingToken);
+                    result = await slack.UpdateMessageAsync(update, token.Value, stoppingToken);
                 }
 
                 if (result is not SlackPostResult.Ok)
@@ -58,6 +65,9 @@ public sealed partial class SlackMessageUpdater(SlackClient slack, ILogger<Slack
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "chat.update of message {Ts} in {Channel} dropped: the update queue is full")]
     private partial void LogDropped(string channel, string ts);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "chat.update of message {Ts} in {Channel} skipped: workspace {Workspace} has no usable Slack token")]
+    private partial void LogNoToken(string channel, string ts, string workspace);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "chat.update of message {Ts} in {Channel} failed: {Result}")]
     private partial void LogFailed(string channel, string ts, string result);

@@ -5,6 +5,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using IngestLayer.Grains;
 using IngestLayer.Host;
+using IngestLayer.Slack;
+using IngestLayer.Storage;
 using IngestLayer.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -23,6 +25,10 @@ public sealed class SlackAppFixture : IAsyncLifetime
 {
     public const string AdminToken = "adm_slackapp_0123456789abcdef";
     public const string WriteKey = "wk_slackapp_0123456789";
+
+    /// <summary>A second workspace, for the tests of Slack teams mapped to workspaces by installation.</summary>
+    public const string SecondWorkspace = "slackapp2";
+    public const string SecondWriteKey = "wk_slackapp2_0123456789";
     public const string SigningSecret = "test-signing-secret-0123456789";
     public const string AccountUrlTemplate = "https://crm.example.test/accounts/{workspace}/{account}";
 
@@ -35,6 +41,9 @@ public sealed class SlackAppFixture : IAsyncLifetime
 
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
 
+    /// <summary>The host's services (its installation store, its token protector).</summary>
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("The host has not started.");
+
     public async Task InitializeAsync()
     {
         Slack = await FakeSlack.StartAsync(o => o.Channels.Add("#default-alerts"));
@@ -44,6 +53,8 @@ public sealed class SlackAppFixture : IAsyncLifetime
             {
                 ["IngestLayer:AdminToken"] = AdminToken,
                 ["IngestLayer:Sources:web:WriteKey"] = WriteKey,
+                ["IngestLayer:Sources:second:WriteKey"] = SecondWriteKey,
+                ["IngestLayer:Sources:second:Workspace"] = SecondWorkspace,
                 ["IngestLayer:Signals:PaidFeatures:0"] = "csv.export",
                 ["IngestLayer:Signals:Cooldown"] = "00:00:00",
                 ["Slack:ApiBaseUrl"] = Slack.BaseUrl,
@@ -75,10 +86,10 @@ public sealed class SlackAppFixture : IAsyncLifetime
         Http.Dispose();
     }
 
-    public async Task SendAsync(string path, object body)
+    public async Task SendAsync(string path, object body, string writeKey = WriteKey)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(Api.Json(body), Encoding.UTF8, "application/json") };
-        request.Headers.Authorization = HostFixture.Bearer(WriteKey);
+        request.Headers.Authorization = HostFixture.Bearer(writeKey);
         using var response = await Http.SendAsync(request);
         Assert.True(response.IsSuccessStatusCode, $"POST {path} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }
@@ -104,10 +115,19 @@ public sealed class SlackAppFixture : IAsyncLifetime
     }
 
     /// <summary>The account's state, once <paramref name="until"/> holds for it.</summary>
-    public Task<JsonNode> AccountAsync(string accountId, Func<JsonNode, bool> until, string awaited) =>
+    public Task<JsonNode> AccountAsync(string accountId, Func<JsonNode, bool> until, string awaited, string workspace = "default") =>
         Api.EventuallyAsync(
-            async () => await OpsGetAsync($"/ops/accounts/{Uri.EscapeDataString(accountId)}") is { } body && until(body["account"]!) ? body["account"] : null,
+            async () => await OpsGetAsync($"/ops/accounts/{Uri.EscapeDataString(accountId)}?workspace={workspace}") is { } body && until(body["account"]!) ? body["account"] : null,
             awaited);
+
+    /// <summary>Records that the app is installed for <paramref name="workspace"/> in Slack team <paramref name="teamId"/>, as the install flow would.</summary>
+    public async Task InstallAsync(string workspace, string teamId)
+    {
+        var token = Services.GetRequiredService<SlackTokenProtector>().Protect(Slack.BotToken);
+        await Services.GetRequiredService<ISlackInstallationStore>().SaveAsync(
+            new SlackInstallation(workspace, Guid.NewGuid(), teamId, "Team " + teamId, "A0FAKEAPP", "U0FAKEBOT", "chat:write,commands", token, null, null, 1, DateTimeOffset.UtcNow),
+            CancellationToken.None);
+    }
 
     /// <summary>The account's alerts with <paramref name="status"/>, once there are at least <paramref name="count"/>.</summary>
     public Task<JsonArray> AlertsAsync(string accountId, string status, int count = 1) =>

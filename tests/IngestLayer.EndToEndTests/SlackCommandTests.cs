@@ -63,6 +63,23 @@ public sealed class SlackCommandTests(SlackAppFixture host) : IClassFixture<Slac
     }
 
     [Fact]
+    public async Task a_slack_team_the_app_is_installed_to_reads_the_workspace_of_its_installation()
+    {
+        await host.InstallAsync(SlackAppFixture.SecondWorkspace, "T0SECOND");
+        var account = Api.NewId("initech");
+        await host.SendAsync("/v1/events", new { @event = "feature.used", user_id = "u1", account_id = account, properties = new { feature = "tps.report" } }, SlackAppFixture.SecondWriteKey);
+        await host.AccountAsync(account, a => a["features"]!.AsObject().Count == 1, "the feature", SlackAppFixture.SecondWorkspace);
+
+        var (_, fromSecond) = await SendAsync(SlackRequests.Command(Path, SlackAppFixture.SigningSecret, account, teamId: "T0SECOND"));
+        var (_, fromOther) = await SendAsync(SlackRequests.Command(Path, SlackAppFixture.SigningSecret, account, teamId: "T0NOINSTALL"));
+
+        Assert.Contains($"Workspace `{SlackAppFixture.SecondWorkspace}`", SlackBlocks.Text(fromSecond["blocks"]));
+        Assert.Contains("`tps.report` 1", SlackBlocks.Text(fromSecond["blocks"]));
+        // A team without an installation reads Slack:Workspace (default), where the account is unknown.
+        Assert.Contains($"No account `{account}` in workspace `default`.", fromOther["text"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task an_unknown_account_gets_a_helpful_reply()
     {
         var (status, body) = await CommandAsync("no-such-account");

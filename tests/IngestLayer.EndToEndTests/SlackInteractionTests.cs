@@ -110,6 +110,20 @@ public sealed class SlackInteractionTests(SlackAppFixture host) : IClassFixture<
         Assert.Empty(state["snoozes"]!.AsObject());
     }
 
+    [Fact]
+    public async Task a_click_from_another_slack_team_than_the_workspaces_installation_is_forbidden()
+    {
+        var workspace = "slackapp3";
+        await host.InstallAsync(workspace, "T0THIRD");
+        var value = """{"w":"slackapp3","a":"acme","r":"payment_failed","id":"al_1"}""";
+
+        using var fromElsewhere = SlackRequests.BlockAction(Path, SlackAppFixture.SigningSecret, "alert.snooze", value, "C0000000001", "1.000100", null, teamId: "T0FAKESLACK");
+        using var response = await host.Http.SendAsync(fromElsewhere);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("installed in another Slack team", JsonNode.Parse(await response.Content.ReadAsStringAsync())!["detail"]!.GetValue<string>());
+    }
+
     [Theory]
     [InlineData("", "'payload'")]
     [InlineData("not json", "not a block_actions interaction")]

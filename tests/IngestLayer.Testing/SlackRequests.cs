@@ -17,12 +17,12 @@ public static class SlackRequests
     /// <summary>A slash command (<c>/engagement {text}</c>) from user <paramref name="userId"/>.</summary>
     public static HttpRequestMessage Command(
         string path, string signingSecret, string text, string command = "/engagement", string userId = "U0ADA", string userName = "ada",
-        DateTimeOffset? signedAt = null, string? signature = null)
+        DateTimeOffset? signedAt = null, string? signature = null, string teamId = TeamId)
     {
         var body = Form(new Dictionary<string, string>
         {
             ["token"] = "deprecated-verification-token",
-            ["team_id"] = TeamId,
+            ["team_id"] = teamId,
             ["team_domain"] = "fake",
             ["channel_id"] = "C0000000001",
             ["channel_name"] = "alerts",
@@ -40,13 +40,13 @@ public static class SlackRequests
     /// <summary>A <c>block_actions</c> interaction: <paramref name="userId"/> clicked the button <paramref name="actionId"/> of a message.</summary>
     public static HttpRequestMessage BlockAction(
         string path, string signingSecret, string actionId, string? value, string channelId, string messageTs, JsonElement? messageBlocks,
-        string userId = "U0ADA", string userName = "ada", DateTimeOffset? signedAt = null)
+        string userId = "U0ADA", string userName = "ada", DateTimeOffset? signedAt = null, string teamId = TeamId)
     {
         var payload = new Dictionary<string, object?>
         {
             ["type"] = "block_actions",
-            ["team"] = new { id = TeamId, domain = "fake" },
-            ["user"] = new { id = userId, username = userName, name = userName, team_id = TeamId },
+            ["team"] = new { id = teamId, domain = "fake" },
+            ["user"] = new { id = userId, username = userName, name = userName, team_id = teamId },
             ["api_app_id"] = "A0FAKEAPP",
             ["container"] = new { type = "message", message_ts = messageTs, channel_id = channelId, is_ephemeral = false },
             ["trigger_id"] = "1.2.abc",

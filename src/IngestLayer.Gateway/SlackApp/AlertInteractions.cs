@@ -15,6 +15,7 @@ namespace IngestLayer.Gateway.SlackApp;
 /// </summary>
 public sealed partial class AlertInteractions(
     IGrainFactory grains,
+    SlackTeamWorkspaces workspaces,
     SlackMessageUpdater updates,
     TimeProvider time,
     ILogger<AlertInteractions> logger)
@@ -46,6 +47,11 @@ public sealed partial class AlertInteractions(
             return Problems.BadRequest("Invalid interaction", "The button's value does not name an IngestLayer alert.");
         }
 
+        if (!await workspaces.AllowsAsync(payload.TeamId, alert.Workspace, cancellationToken))
+        {
+            return Problems.Forbidden($"Workspace '{alert.Workspace}' is installed in another Slack team; its alerts can only be acted on from there.");
+        }
+
         var now = time.GetUtcNow();
         var account = grains.GetGrain<IAccountGrain>(GrainKeys.Account(alert.Workspace, alert.AccountId));
         string status;
@@ -73,7 +79,7 @@ public sealed partial class AlertInteractions(
 
         if (payload.ChannelId is { } channel && payload.MessageTs is { } ts && payload.MessageBlocks is { } blocks)
         {
-            updates.Enqueue(new SlackMessageUpdate(channel, ts, payload.MessageText ?? "IngestLayer alert", AlertStatusBlocks.WithStatus(blocks, status)));
+            updates.Enqueue(alert.Workspace, new SlackMessageUpdate(channel, ts, payload.MessageText ?? "IngestLayer alert", AlertStatusBlocks.WithStatus(blocks, status)));
         }
 
         return null;

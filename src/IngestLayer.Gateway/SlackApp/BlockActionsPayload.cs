@@ -8,6 +8,7 @@ namespace IngestLayer.Gateway.SlackApp;
 /// </summary>
 public sealed record BlockActionsPayload(
     string Type,
+    string TeamId,
     string ActionId,
     string? Value,
     string UserId,
@@ -33,7 +34,7 @@ public sealed record BlockActionsPayload(
 
             if (type != BlockActions)
             {
-                return new BlockActionsPayload(type, "", null, "", "", null, null, null, null);
+                return new BlockActionsPayload(type, "", "", null, "", "", null, null, null, null);
             }
 
             if (!root.TryGetProperty("actions", out var actions) || actions.ValueKind != JsonValueKind.Array || actions.GetArrayLength() == 0
@@ -46,8 +47,10 @@ public sealed record BlockActionsPayload(
             var container = root.TryGetProperty("container", out var c) && c.ValueKind == JsonValueKind.Object ? c : default;
             var message = root.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.Object ? m : default;
             var channel = root.TryGetProperty("channel", out var ch) && ch.ValueKind == JsonValueKind.Object ? ch : default;
+            var team = root.TryGetProperty("team", out var t) && t.ValueKind == JsonValueKind.Object ? t : default;
             return new BlockActionsPayload(
                 type,
+                Text(team, "id") ?? Text(user, "team_id") ?? "",
                 actionId,
                 Text(actions[0], "value"),
                 userId,
