@@ -19,15 +19,7 @@ public static class NativeEventParser
 
         if (!root.TryGetProperty("events", out var events))
         {
-            var single = new ParsedBatch();
-            if (EventRules.Size(root) > maxEventBytes)
-            {
-                single.Oversize = true;
-                return single;
-            }
-
-            Add(single, 0, root, source, receivedAt);
-            return single;
+            return ParsedBatch.OfOne(root, maxEventBytes, (source, receivedAt), static (e, c) => ParseOne(e, c.source, c.receivedAt));
         }
 
         if (events.ValueKind != JsonValueKind.Array)
@@ -35,41 +27,9 @@ public static class NativeEventParser
             return ParsedBatch.Invalid($"'events' must be an array of events, got {JsonFields.Describe(events)}.");
         }
 
-        var length = events.GetArrayLength();
-        if (length == 0)
-        {
-            return ParsedBatch.Invalid("'events' must hold at least one event.");
-        }
-
-        var batch = new ParsedBatch(length);
-        var index = 0;
-        foreach (var e in events.EnumerateArray())
-        {
-            if (EventRules.Size(e) is var size && size > maxEventBytes)
-            {
-                batch.Rejected.Add(new RejectedEvent(index, "", $"the event is {size} bytes; the limit is {maxEventBytes} (IngestLayer:MaxEventBytes)"));
-            }
-            else
-            {
-                Add(batch, index, e, source, receivedAt);
-            }
-
-            index++;
-        }
-
-        return batch;
-    }
-
-    private static void Add(ParsedBatch batch, int index, JsonElement e, Source source, DateTimeOffset receivedAt)
-    {
-        try
-        {
-            batch.Events.Add(ParseOne(e, source, receivedAt));
-        }
-        catch (FieldError error)
-        {
-            batch.Rejected.Add(new RejectedEvent(index, error.Field, error.Message));
-        }
+        return events.GetArrayLength() == 0
+            ? ParsedBatch.Invalid("'events' must hold at least one event.")
+            : ParsedBatch.OfArray(events, maxEventBytes, (source, receivedAt), static (e, c) => ParseOne(e, c.source, c.receivedAt));
     }
 
     private static IngestEvent ParseOne(JsonElement e, Source source, DateTimeOffset receivedAt)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using IngestLayer.Contracts;
 
 namespace IngestLayer.Gateway.Parsing;
@@ -26,4 +27,58 @@ public sealed class ParsedBatch(int capacity = 1)
     public string? BodyWriteKey { get; set; }
 
     public static ParsedBatch Invalid(string error) => new() { EnvelopeError = error };
+
+    /// <summary>
+    /// A single-event request: over <paramref name="maxEventBytes"/> it is <see cref="Oversize"/> (answered 413);
+    /// otherwise parsed by <paramref name="parse"/>, whose <see cref="FieldError"/> rejects it.
+    /// </summary>
+    public static ParsedBatch OfOne<TContext>(JsonElement e, int maxEventBytes, TContext context, Func<JsonElement, TContext, IngestEvent> parse)
+    {
+        var single = new ParsedBatch();
+        if (EventRules.Size(e) > maxEventBytes)
+        {
+            single.Oversize = true;
+            return single;
+        }
+
+        single.Add(0, e, context, parse);
+        return single;
+    }
+
+    /// <summary>
+    /// The events of a non-empty array: each over <paramref name="maxEventBytes"/> rejected by index, the others parsed
+    /// by <paramref name="parse"/> (a static lambda with its <paramref name="context"/>, so nothing is allocated per event).
+    /// </summary>
+    public static ParsedBatch OfArray<TContext>(JsonElement events, int maxEventBytes, TContext context, Func<JsonElement, TContext, IngestEvent> parse)
+    {
+        var batch = new ParsedBatch(events.GetArrayLength());
+        var index = 0;
+        foreach (var e in events.EnumerateArray())
+        {
+            if (EventRules.Size(e) is var size && size > maxEventBytes)
+            {
+                batch.Rejected.Add(new RejectedEvent(index, "", $"the event is {size} bytes; the limit is {maxEventBytes} (IngestLayer:MaxEventBytes)"));
+            }
+            else
+            {
+                batch.Add(index, e, context, parse);
+            }
+
+            index++;
+        }
+
+        return batch;
+    }
+
+    private void Add<TContext>(int index, JsonElement e, TContext context, Func<JsonElement, TContext, IngestEvent> parse)
+    {
+        try
+        {
+            Events.Add(parse(e, context));
+        }
+        catch (FieldError error)
+        {
+            Rejected.Add(new RejectedEvent(index, error.Field, error.Message));
+        }
+    }
 }

@@ -65,15 +65,7 @@ public static class PostHogEventParser
 
         if (Events(root) is not { } events)
         {
-            var single = new ParsedBatch();
-            if (EventRules.Size(root) > maxEventBytes)
-            {
-                single.Oversize = true;
-                return single;
-            }
-
-            Add(single, 0, root, context);
-            return single;
+            return ParsedBatch.OfOne(root, maxEventBytes, context, ParseOne);
         }
 
         if (events.ValueKind != JsonValueKind.Array)
@@ -81,29 +73,9 @@ public static class PostHogEventParser
             return ParsedBatch.Invalid($"'batch' must be an array of events, got {JsonFields.Describe(events)}.");
         }
 
-        var length = events.GetArrayLength();
-        if (length == 0)
-        {
-            return ParsedBatch.Invalid("The request must hold at least one event.");
-        }
-
-        var batch = new ParsedBatch(length);
-        var index = 0;
-        foreach (var e in events.EnumerateArray())
-        {
-            if (EventRules.Size(e) is var size && size > maxEventBytes)
-            {
-                batch.Rejected.Add(new RejectedEvent(index, "", $"the event is {size} bytes; the limit is {maxEventBytes} (IngestLayer:MaxEventBytes)"));
-            }
-            else
-            {
-                Add(batch, index, e, context);
-            }
-
-            index++;
-        }
-
-        return batch;
+        return events.GetArrayLength() == 0
+            ? ParsedBatch.Invalid("The request must hold at least one event.")
+            : ParsedBatch.OfArray(events, maxEventBytes, context, ParseOne);
     }
 
     /// <summary>What every event of a request shares; <c>SentAt</c> is the request's <c>sent_at</c>, else posthog-js's <c>?_=</c>.</summary>
@@ -126,18 +98,6 @@ public static class PostHogEventParser
         && p.TryGetProperty("token", out var token) && token.ValueKind == JsonValueKind.String
             ? token.GetString()
             : null;
-
-    private static void Add(ParsedBatch batch, int index, JsonElement e, Context context)
-    {
-        try
-        {
-            batch.Events.Add(ParseOne(e, context));
-        }
-        catch (FieldError error)
-        {
-            batch.Rejected.Add(new RejectedEvent(index, error.Field, error.Message));
-        }
-    }
 
     private static IngestEvent ParseOne(JsonElement e, Context context)
     {
