@@ -60,24 +60,12 @@ internal sealed class WireFormat(string name, string path, int batchSize, EventG
                 switch (Name)
                 {
                     case Native:
-                        w.WriteString("event", e.Name);
-                        w.WriteString("user_id", e.UserId);
+                        WriteTrack(w, e, "user_id", "message_id");
                         w.WriteString("account_id", e.AccountId);
-                        w.WriteString("message_id", e.MessageId);
-                        w.WriteString("timestamp", e.Timestamp);
-                        w.WriteStartObject("properties");
-                        e.WriteProperties(w);
-                        w.WriteEndObject();
                         break;
                     case Segment:
                         w.WriteString("type", "track");
-                        w.WriteString("event", e.Name);
-                        w.WriteString("userId", e.UserId);
-                        w.WriteString("messageId", e.MessageId);
-                        w.WriteString("timestamp", e.Timestamp);
-                        w.WriteStartObject("properties");
-                        e.WriteProperties(w);
-                        w.WriteEndObject();
+                        WriteTrack(w, e, "userId", "messageId");
                         w.WriteStartObject("context");
                         w.WriteString("groupId", e.AccountId);
                         w.WriteStartObject("library");
@@ -109,5 +97,17 @@ internal sealed class WireFormat(string name, string path, int batchSize, EventG
         }
 
         return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>The fields the native and Segment formats share but for the names of the user and message ids.</summary>
+    private static void WriteTrack(Utf8JsonWriter w, LoadEvent e, string userId, string messageId)
+    {
+        w.WriteString("event", e.Name);
+        w.WriteString(userId, e.UserId);
+        w.WriteString(messageId, e.MessageId);
+        w.WriteString("timestamp", e.Timestamp);
+        w.WriteStartObject("properties");
+        e.WriteProperties(w);
+        w.WriteEndObject();
     }
 }
