@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using IngestLayer.Testing;
-using Npgsql;
 using static IngestLayer.ClusterTests.ClusterApi;
 
 namespace IngestLayer.ClusterTests;
@@ -11,38 +10,18 @@ namespace IngestLayer.ClusterTests;
 /// A durable host whose database goes away: ingestion answers 503 with Retry-After (never a 2xx it cannot
 /// keep), the host stays up, and it takes events again by itself once the database is back.
 /// </summary>
-public sealed class DatabaseOutageTests() : FreshDatabaseTest("outage")
+public sealed class DatabaseOutageTests() : ProxiedDatabaseTest("outage")
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
-    private TcpProxy? _proxy;
-
-    protected override Task OnDatabaseCreatedAsync()
-    {
-        var direct = new NpgsqlConnectionStringBuilder(ConnectionString);
-        _proxy = new TcpProxy(direct.Host!, direct.Port);
-        _proxy.Start();
-        return Task.CompletedTask;
-    }
-
-    protected override async Task OnDisposingAsync()
-    {
-        if (_proxy is not null)
-        {
-            await _proxy.DisposeAsync();
-        }
-    }
-
     [Fact]
     public async Task ingestion_answers_503_with_retry_after_while_the_database_is_away_and_recovers_by_itself()
     {
-        // The host reaches PostgreSQL through a proxy the test can cut; a short connect timeout keeps the wait brief.
-        var throughProxy = new NpgsqlConnectionStringBuilder(ConnectionString) { Port = _proxy!.Port, Timeout = 3 }.ConnectionString;
-        await using var host = await HostProcess.StartDurableAsync("outage", throughProxy);
+        await using var host = await HostProcess.StartDurableAsync("outage", ThroughProxy);
         var account = NewId("outage");
 
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(host, account, "before")).StatusCode);
 
-        _proxy.Stop();
+        Proxy.Stop();
         using (var during = await PostAsync(host, account, "during"))
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, during.StatusCode);
@@ -50,7 +29,7 @@ public sealed class DatabaseOutageTests() : FreshDatabaseTest("outage")
             Assert.Contains("store", await during.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
         }
 
-        _proxy.Start();
+        Proxy.Start();
         // The client retries as SDKs do on 503; the host reconnects by itself, and the retried event counts once.
         await EventuallyAsync(async () =>
         {

@@ -2,8 +2,6 @@ using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using IngestLayer.Testing;
-using Npgsql;
 using static IngestLayer.ClusterTests.ClusterApi;
 
 namespace IngestLayer.ClusterTests;
@@ -12,32 +10,13 @@ namespace IngestLayer.ClusterTests;
 /// PostHog's SDKs retry 408, 429 and 5xx and drop anything else: while the database is away, a posthog-node
 /// batch must get 503 with Retry-After (never a 400), and its retry must be counted once when it is back.
 /// </summary>
-public sealed class PostHogOutageTests() : FreshDatabaseTest("posthog_outage")
+public sealed class PostHogOutageTests() : ProxiedDatabaseTest("posthog_outage")
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
-    private TcpProxy? _proxy;
-
-    protected override Task OnDatabaseCreatedAsync()
-    {
-        var direct = new NpgsqlConnectionStringBuilder(ConnectionString);
-        _proxy = new TcpProxy(direct.Host!, direct.Port);
-        _proxy.Start();
-        return Task.CompletedTask;
-    }
-
-    protected override async Task OnDisposingAsync()
-    {
-        if (_proxy is not null)
-        {
-            await _proxy.DisposeAsync();
-        }
-    }
-
     [Fact]
     public async Task a_posthog_batch_gets_503_with_retry_after_while_the_store_is_away_and_its_retry_counts_once()
     {
-        var throughProxy = new NpgsqlConnectionStringBuilder(ConnectionString) { Port = _proxy!.Port, Timeout = 3 }.ConnectionString;
-        await using var host = await HostProcess.StartDurableAsync("posthog-outage", throughProxy);
+        await using var host = await HostProcess.StartDurableAsync("posthog-outage", ThroughProxy);
         var account = NewId("ph-outage");
         var batch = Gzip($$$$"""
             {"api_key":"{{{{TwoHostCluster.WriteKey}}}}","batch":[
@@ -45,14 +24,14 @@ public sealed class PostHogOutageTests() : FreshDatabaseTest("posthog_outage")
             ]}
             """);
 
-        _proxy.Stop();
+        Proxy.Stop();
         using (var during = await PostAsync(host, batch))
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, during.StatusCode);
             Assert.NotNull(during.Headers.RetryAfter);
         }
 
-        _proxy.Start();
+        Proxy.Start();
         await EventuallyAsync(async () =>
         {
             using var retry = await PostAsync(host, batch);

@@ -1,9 +1,9 @@
 using System.Text;
 
-namespace IngestLayer.WebhookTests;
+namespace IngestLayer.Testing;
 
-/// <summary>The two schemes' published test vectors, as their reference libraries' own tests use them.</summary>
-internal static class TestVectors
+/// <summary>The two webhook signature schemes' published test vectors, as their reference libraries' own tests use them.</summary>
+public static class WebhookTestVectors
 {
     // standard-webhooks/standard-webhooks, libraries/*/ (e.g. csharp/StandardWebhooks.Tests/WebhookTest.cs,
     // javascript/src/webhook.test.ts: "sign function works"). Note the message id's "M9L": a copy with "M2L" circulates

@@ -1,3 +1,4 @@
+using IngestLayer.Testing;
 using IngestLayer.Webhooks;
 
 namespace IngestLayer.WebhookTests;
@@ -7,9 +8,9 @@ public sealed class StandardWebhookSecretTests
     [Fact]
     public void the_published_test_secret_parses_and_reveals_as_it_was_written()
     {
-        var secret = StandardWebhookSecret.Parse(TestVectors.StandardSecret);
+        var secret = StandardWebhookSecret.Parse(WebhookTestVectors.StandardSecret);
 
-        Assert.Equal(TestVectors.StandardSecret, secret.Reveal());
+        Assert.Equal(WebhookTestVectors.StandardSecret, secret.Reveal());
         Assert.Equal(24, secret.Key.Length);
     }
 
@@ -28,7 +29,7 @@ public sealed class StandardWebhookSecretTests
     [Fact]
     public void to_string_is_redacted_so_a_secret_in_a_record_or_log_does_not_leak()
     {
-        var secret = StandardWebhookSecret.Parse(TestVectors.StandardSecret);
+        var secret = StandardWebhookSecret.Parse(WebhookTestVectors.StandardSecret);
 
         Assert.Equal("whsec_…", secret.ToString());
         Assert.DoesNotContain("MfKQ9r8", $"{secret}", StringComparison.Ordinal);

@@ -1,27 +1,28 @@
+using IngestLayer.Testing;
 using IngestLayer.Webhooks;
 
 namespace IngestLayer.WebhookTests;
 
 public sealed class StandardWebhookSignerTests
 {
-    private static readonly StandardWebhookSecret Secret = StandardWebhookSecret.Parse(TestVectors.StandardSecret);
+    private static readonly StandardWebhookSecret Secret = StandardWebhookSecret.Parse(WebhookTestVectors.StandardSecret);
 
     [Fact]
     public void the_published_test_vector_signs_to_the_published_signature()
     {
         var signature = new StandardWebhookSigner(Secret)
-            .Sign(TestVectors.StandardMessageId, TestVectors.StandardSentAt, TestVectors.StandardBody);
+            .Sign(WebhookTestVectors.StandardMessageId, WebhookTestVectors.StandardSentAt, WebhookTestVectors.StandardBody);
 
-        Assert.Equal(TestVectors.StandardSignature, signature);
+        Assert.Equal(WebhookTestVectors.StandardSignature, signature);
     }
 
     [Fact]
     public void fractions_of_a_second_are_dropped_as_the_header_carries_whole_seconds()
     {
         var signature = new StandardWebhookSigner(Secret)
-            .Sign(TestVectors.StandardMessageId, TestVectors.StandardSentAt.AddMilliseconds(999), TestVectors.StandardBody);
+            .Sign(WebhookTestVectors.StandardMessageId, WebhookTestVectors.StandardSentAt.AddMilliseconds(999), WebhookTestVectors.StandardBody);
 
-        Assert.Equal(TestVectors.StandardSignature, signature);
+        Assert.Equal(WebhookTestVectors.StandardSignature, signature);
     }
 
     [Fact]
@@ -30,13 +31,13 @@ public sealed class StandardWebhookSignerTests
         var next = StandardWebhookSecret.Generate();
 
         var signature = new StandardWebhookSigner(next, Secret)
-            .Sign(TestVectors.StandardMessageId, TestVectors.StandardSentAt, TestVectors.StandardBody);
+            .Sign(WebhookTestVectors.StandardMessageId, WebhookTestVectors.StandardSentAt, WebhookTestVectors.StandardBody);
 
         var parts = signature.Split(' ');
         Assert.Equal(2, parts.Length);
         Assert.StartsWith("v1,", parts[0], StringComparison.Ordinal);
-        Assert.NotEqual(TestVectors.StandardSignature, parts[0]);
-        Assert.Equal(TestVectors.StandardSignature, parts[1]);
+        Assert.NotEqual(WebhookTestVectors.StandardSignature, parts[0]);
+        Assert.Equal(WebhookTestVectors.StandardSignature, parts[1]);
     }
 
     [Theory]
@@ -48,7 +49,7 @@ public sealed class StandardWebhookSignerTests
     {
         var signer = new StandardWebhookSigner(Secret);
 
-        var error = Assert.Throws<ArgumentException>(() => signer.Sign(id, TestVectors.StandardSentAt, TestVectors.StandardBody));
+        var error = Assert.Throws<ArgumentException>(() => signer.Sign(id, WebhookTestVectors.StandardSentAt, WebhookTestVectors.StandardBody));
 
         Assert.Equal("messageId", error.ParamName);
     }

@@ -1,3 +1,4 @@
+using IngestLayer.Testing;
 using System.Text;
 using IngestLayer.Webhooks;
 using Microsoft.AspNetCore.Http;
@@ -6,17 +7,17 @@ namespace IngestLayer.WebhookTests;
 
 public sealed class StandardWebhookVerifierTests
 {
-    private static readonly StandardWebhookSecret Secret = StandardWebhookSecret.Parse(TestVectors.StandardSecret);
+    private static readonly StandardWebhookSecret Secret = StandardWebhookSecret.Parse(WebhookTestVectors.StandardSecret);
     private static readonly StandardWebhookVerifier Verifier = new(Secret);
-    private static readonly string Timestamp = TestVectors.StandardTimestamp.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private static readonly string Timestamp = WebhookTestVectors.StandardTimestamp.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
     public void the_published_test_vector_verifies_and_gives_the_id_and_signed_time()
     {
-        var result = Verify(now: TestVectors.StandardSentAt.AddSeconds(100));
+        var result = Verify(now: WebhookTestVectors.StandardSentAt.AddSeconds(100));
 
         Assert.Equal(
-            new WebhookVerification(WebhookVerificationStatus.Verified, TestVectors.StandardMessageId, TestVectors.StandardSentAt),
+            new WebhookVerification(WebhookVerificationStatus.Verified, WebhookTestVectors.StandardMessageId, WebhookTestVectors.StandardSentAt),
             result);
         Assert.True(result.IsVerified);
     }
@@ -47,7 +48,7 @@ public sealed class StandardWebhookVerifierTests
     {
         var other = new StandardWebhookVerifier(StandardWebhookSecret.Generate());
 
-        var result = other.Verify(TestVectors.StandardMessageId, Timestamp, TestVectors.StandardSignature, TestVectors.StandardBody, TestVectors.StandardSentAt);
+        var result = other.Verify(WebhookTestVectors.StandardMessageId, Timestamp, WebhookTestVectors.StandardSignature, WebhookTestVectors.StandardBody, WebhookTestVectors.StandardSentAt);
 
         Assert.Equal(WebhookVerificationStatus.NoMatchingSignature, result.Status);
     }
@@ -59,13 +60,13 @@ public sealed class StandardWebhookVerifierTests
     [InlineData(301, WebhookVerificationStatus.TimestampOutsideTolerance)]
     [InlineData(86_400, WebhookVerificationStatus.TimestampOutsideTolerance)]
     public void the_default_tolerance_is_five_minutes_either_way_edge_included(int nowMinusSentSeconds, WebhookVerificationStatus expected) =>
-        Assert.Equal(expected, Verify(now: TestVectors.StandardSentAt.AddSeconds(nowMinusSentSeconds)).Status);
+        Assert.Equal(expected, Verify(now: WebhookTestVectors.StandardSentAt.AddSeconds(nowMinusSentSeconds)).Status);
 
     [Fact]
     public void now_is_read_in_whole_seconds_so_the_last_second_of_the_window_is_inside()
     {
-        Assert.Equal(WebhookVerificationStatus.Verified, Verify(now: TestVectors.StandardSentAt.AddSeconds(300.999)).Status);
-        Assert.Equal(WebhookVerificationStatus.TimestampOutsideTolerance, Verify(now: TestVectors.StandardSentAt.AddSeconds(301)).Status);
+        Assert.Equal(WebhookVerificationStatus.Verified, Verify(now: WebhookTestVectors.StandardSentAt.AddSeconds(300.999)).Status);
+        Assert.Equal(WebhookVerificationStatus.TimestampOutsideTolerance, Verify(now: WebhookTestVectors.StandardSentAt.AddSeconds(301)).Status);
     }
 
     [Fact]
@@ -73,8 +74,8 @@ public sealed class StandardWebhookVerifierTests
     {
         var verifier = new StandardWebhookVerifier(Secret, TimeSpan.FromMinutes(10));
 
-        Assert.Equal(WebhookVerificationStatus.Verified, Verify(verifier, now: TestVectors.StandardSentAt.AddSeconds(600)).Status);
-        Assert.Equal(WebhookVerificationStatus.TimestampOutsideTolerance, Verify(verifier, now: TestVectors.StandardSentAt.AddSeconds(601)).Status);
+        Assert.Equal(WebhookVerificationStatus.Verified, Verify(verifier, now: WebhookTestVectors.StandardSentAt.AddSeconds(600)).Status);
+        Assert.Equal(WebhookVerificationStatus.TimestampOutsideTolerance, Verify(verifier, now: WebhookTestVectors.StandardSentAt.AddSeconds(601)).Status);
     }
 
     [Fact]
@@ -84,7 +85,7 @@ public sealed class StandardWebhookVerifierTests
     [Fact]
     public void a_forgery_with_an_old_timestamp_is_told_no_matching_signature_not_outside_tolerance()
     {
-        var result = Verify(signature: "v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc=", now: TestVectors.StandardSentAt.AddDays(1));
+        var result = Verify(signature: "v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc=", now: WebhookTestVectors.StandardSentAt.AddDays(1));
 
         Assert.Equal(WebhookVerificationStatus.NoMatchingSignature, result.Status);
     }
@@ -99,7 +100,7 @@ public sealed class StandardWebhookVerifierTests
     public void a_missing_or_empty_header_is_missing_header(string? id, string? timestamp, string? signature) =>
         Assert.Equal(
             WebhookVerificationStatus.MissingHeader,
-            Verifier.Verify(id, timestamp, signature, TestVectors.StandardBody, TestVectors.StandardSentAt).Status);
+            Verifier.Verify(id, timestamp, signature, WebhookTestVectors.StandardBody, WebhookTestVectors.StandardSentAt).Status);
 
     [Theory]
     [InlineData("hello")]
@@ -119,7 +120,7 @@ public sealed class StandardWebhookVerifierTests
         var header = string.Join(' ',
             "v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc=",
             "v2,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc=",
-            TestVectors.StandardSignature,
+            WebhookTestVectors.StandardSignature,
             "v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc=");
 
         Assert.Equal(WebhookVerificationStatus.Verified, Verify(signature: header).Status);
@@ -141,7 +142,7 @@ public sealed class StandardWebhookVerifierTests
     {
         var next = StandardWebhookSecret.Generate();
         var verifier = new StandardWebhookVerifier([next, Secret]);
-        var signedWithNext = TestSigning.Standard(next.Reveal(), TestVectors.StandardMessageId, TestVectors.StandardTimestamp, TestVectors.StandardPayload);
+        var signedWithNext = TestSigning.Standard(next.Reveal(), WebhookTestVectors.StandardMessageId, WebhookTestVectors.StandardTimestamp, WebhookTestVectors.StandardPayload);
 
         Assert.Equal(WebhookVerificationStatus.Verified, Verify(verifier).Status);
         Assert.Equal(WebhookVerificationStatus.Verified, Verify(verifier, signature: signedWithNext).Status);
@@ -168,15 +169,15 @@ public sealed class StandardWebhookVerifierTests
     {
         var headers = new HeaderDictionary
         {
-            ["Webhook-Id"] = TestVectors.StandardMessageId,
+            ["Webhook-Id"] = WebhookTestVectors.StandardMessageId,
             ["WEBHOOK-TIMESTAMP"] = Timestamp,
-            ["webhook-signature"] = new(["v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc=", TestVectors.StandardSignature]),
+            ["webhook-signature"] = new(["v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc=", WebhookTestVectors.StandardSignature]),
         };
 
-        var result = Verifier.Verify(headers, TestVectors.StandardBody, TestVectors.StandardSentAt);
+        var result = Verifier.Verify(headers, WebhookTestVectors.StandardBody, WebhookTestVectors.StandardSentAt);
 
         Assert.Equal(WebhookVerificationStatus.Verified, result.Status);
-        Assert.Equal(TestVectors.StandardMessageId, result.MessageId);
+        Assert.Equal(WebhookTestVectors.StandardMessageId, result.MessageId);
     }
 
     [Theory]
@@ -186,13 +187,13 @@ public sealed class StandardWebhookVerifierTests
     {
         var headers = new HeaderDictionary
         {
-            ["webhook-id"] = TestVectors.StandardMessageId,
+            ["webhook-id"] = WebhookTestVectors.StandardMessageId,
             ["webhook-timestamp"] = Timestamp,
-            ["webhook-signature"] = TestVectors.StandardSignature,
+            ["webhook-signature"] = WebhookTestVectors.StandardSignature,
         };
         headers[repeated] = new([headers[repeated].ToString(), headers[repeated].ToString()]);
 
-        Assert.Equal(WebhookVerificationStatus.MissingHeader, Verifier.Verify(headers, TestVectors.StandardBody, TestVectors.StandardSentAt).Status);
+        Assert.Equal(WebhookVerificationStatus.MissingHeader, Verifier.Verify(headers, WebhookTestVectors.StandardBody, WebhookTestVectors.StandardSentAt).Status);
     }
 
     [Fact]
@@ -202,7 +203,7 @@ public sealed class StandardWebhookVerifierTests
         {
             Verify(id: null).Reason,
             Verify(timestamp: "hello").Reason,
-            Verify(now: TestVectors.StandardSentAt.AddHours(1)).Reason,
+            Verify(now: WebhookTestVectors.StandardSentAt.AddHours(1)).Reason,
             Verify(body: "{}").Reason,
         };
 
@@ -218,10 +219,10 @@ public sealed class StandardWebhookVerifierTests
 
     private static WebhookVerification Verify(
         StandardWebhookVerifier? verifier = null,
-        string? id = TestVectors.StandardMessageId,
+        string? id = WebhookTestVectors.StandardMessageId,
         string? timestamp = null,
-        string? signature = TestVectors.StandardSignature,
-        string body = TestVectors.StandardPayload,
+        string? signature = WebhookTestVectors.StandardSignature,
+        string body = WebhookTestVectors.StandardPayload,
         DateTimeOffset? now = null) =>
-        (verifier ?? Verifier).Verify(id, timestamp ?? Timestamp, signature, Encoding.UTF8.GetBytes(body), now ?? TestVectors.StandardSentAt);
+        (verifier ?? Verifier).Verify(id, timestamp ?? Timestamp, signature, Encoding.UTF8.GetBytes(body), now ?? WebhookTestVectors.StandardSentAt);
 }

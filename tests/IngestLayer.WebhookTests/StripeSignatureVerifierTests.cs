@@ -1,3 +1,4 @@
+using IngestLayer.Testing;
 using System.Text;
 using IngestLayer.Webhooks;
 using Microsoft.AspNetCore.Http;
@@ -9,25 +10,25 @@ public sealed class StripeSignatureVerifierTests
     private const string ValidV1 = "2220f87ef101a04665f11cdf770523143f875572008577fa0f20882ddb9cc3c7";
     private const string BogusV1 = "deadbeefdeadbeefdeadbeefdeadbeefdeadbeefdeadbeefdeadbeefdeadbeef";
 
-    private static readonly StripeSignatureVerifier Verifier = new(TestVectors.StripeSecret);
+    private static readonly StripeSignatureVerifier Verifier = new(WebhookTestVectors.StripeSecret);
 
     [Fact]
     public void the_published_test_vector_verifies_with_the_signed_time()
     {
-        var result = Verifier.Verify(TestVectors.StripeHeader, TestVectors.StripeBody, TestVectors.StripeSentAt.AddSeconds(100));
+        var result = Verifier.Verify(WebhookTestVectors.StripeHeader, WebhookTestVectors.StripeBody, WebhookTestVectors.StripeSentAt.AddSeconds(100));
 
-        Assert.Equal(new WebhookVerification(WebhookVerificationStatus.Verified, Timestamp: TestVectors.StripeSentAt), result);
+        Assert.Equal(new WebhookVerification(WebhookVerificationStatus.Verified, Timestamp: WebhookTestVectors.StripeSentAt), result);
     }
 
     [Fact]
     public void the_test_vector_signature_is_the_hex_hmac_of_t_dot_body_keyed_with_the_secret_as_utf8() =>
-        Assert.Equal(ValidV1, TestSigning.Stripe(TestVectors.StripeSecret, TestVectors.StripeTimestamp, TestVectors.StripeBody));
+        Assert.Equal(ValidV1, TestSigning.Stripe(WebhookTestVectors.StripeSecret, WebhookTestVectors.StripeTimestamp, WebhookTestVectors.StripeBody));
 
     [Fact]
     public void an_old_timestamp_is_outside_the_tolerance_as_in_stripes_own_test() =>
         Assert.Equal(
             WebhookVerificationStatus.TimestampOutsideTolerance,
-            Verifier.Verify(TestVectors.StripeHeader, TestVectors.StripeBody, TestVectors.StripeSentAt.AddSeconds(400)).Status);
+            Verifier.Verify(WebhookTestVectors.StripeHeader, WebhookTestVectors.StripeBody, WebhookTestVectors.StripeSentAt.AddSeconds(400)).Status);
 
     [Theory]
     [InlineData(-301, WebhookVerificationStatus.TimestampOutsideTolerance)]
@@ -35,41 +36,41 @@ public sealed class StripeSignatureVerifierTests
     [InlineData(300, WebhookVerificationStatus.Verified)]
     [InlineData(301, WebhookVerificationStatus.TimestampOutsideTolerance)]
     public void the_default_tolerance_is_five_minutes_either_way(int nowMinusSentSeconds, WebhookVerificationStatus expected) =>
-        Assert.Equal(expected, Verifier.Verify(TestVectors.StripeHeader, TestVectors.StripeBody, TestVectors.StripeSentAt.AddSeconds(nowMinusSentSeconds)).Status);
+        Assert.Equal(expected, Verifier.Verify(WebhookTestVectors.StripeHeader, WebhookTestVectors.StripeBody, WebhookTestVectors.StripeSentAt.AddSeconds(nowMinusSentSeconds)).Status);
 
     [Fact]
     public void the_tolerance_is_configurable()
     {
-        var verifier = new StripeSignatureVerifier(TestVectors.StripeSecret, TimeSpan.FromSeconds(30));
+        var verifier = new StripeSignatureVerifier(WebhookTestVectors.StripeSecret, TimeSpan.FromSeconds(30));
 
-        Assert.Equal(WebhookVerificationStatus.Verified, verifier.Verify(TestVectors.StripeHeader, TestVectors.StripeBody, TestVectors.StripeSentAt.AddSeconds(30)).Status);
-        Assert.Equal(WebhookVerificationStatus.TimestampOutsideTolerance, verifier.Verify(TestVectors.StripeHeader, TestVectors.StripeBody, TestVectors.StripeSentAt.AddSeconds(31)).Status);
+        Assert.Equal(WebhookVerificationStatus.Verified, verifier.Verify(WebhookTestVectors.StripeHeader, WebhookTestVectors.StripeBody, WebhookTestVectors.StripeSentAt.AddSeconds(30)).Status);
+        Assert.Equal(WebhookVerificationStatus.TimestampOutsideTolerance, verifier.Verify(WebhookTestVectors.StripeHeader, WebhookTestVectors.StripeBody, WebhookTestVectors.StripeSentAt.AddSeconds(31)).Status);
     }
 
     [Fact]
     public void a_changed_body_does_not_verify() =>
         Assert.Equal(
             WebhookVerificationStatus.NoMatchingSignature,
-            Verifier.Verify(TestVectors.StripeHeader, [.. TestVectors.StripeBody, .. "this_changes_the_json"u8], TestVectors.StripeSentAt).Status);
+            Verifier.Verify(WebhookTestVectors.StripeHeader, [.. WebhookTestVectors.StripeBody, .. "this_changes_the_json"u8], WebhookTestVectors.StripeSentAt).Status);
 
     [Fact]
     public void a_changed_timestamp_does_not_verify() =>
         Assert.Equal(
             WebhookVerificationStatus.NoMatchingSignature,
-            Verifier.Verify(TestVectors.StripeHeader.Replace("t=1533204620", "t=1533204621", StringComparison.Ordinal), TestVectors.StripeBody, TestVectors.StripeSentAt).Status);
+            Verifier.Verify(WebhookTestVectors.StripeHeader.Replace("t=1533204620", "t=1533204621", StringComparison.Ordinal), WebhookTestVectors.StripeBody, WebhookTestVectors.StripeSentAt).Status);
 
     [Fact]
     public void another_secret_does_not_verify() =>
         Assert.Equal(
             WebhookVerificationStatus.NoMatchingSignature,
-            new StripeSignatureVerifier("whsec_other").Verify(TestVectors.StripeHeader, TestVectors.StripeBody, TestVectors.StripeSentAt).Status);
+            new StripeSignatureVerifier("whsec_other").Verify(WebhookTestVectors.StripeHeader, WebhookTestVectors.StripeBody, WebhookTestVectors.StripeSentAt).Status);
 
     [Fact]
     public void a_v0_signature_alone_is_not_accepted()
     {
-        var header = $"t={TestVectors.StripeTimestamp},v0={ValidV1}";
+        var header = $"t={WebhookTestVectors.StripeTimestamp},v0={ValidV1}";
 
-        Assert.Equal(WebhookVerificationStatus.NoMatchingSignature, Verifier.Verify(header, TestVectors.StripeBody, TestVectors.StripeSentAt).Status);
+        Assert.Equal(WebhookVerificationStatus.NoMatchingSignature, Verifier.Verify(header, WebhookTestVectors.StripeBody, WebhookTestVectors.StripeSentAt).Status);
     }
 
     [Theory]
@@ -77,18 +78,18 @@ public sealed class StripeSignatureVerifierTests
     [InlineData($"t=1533204620,v1={ValidV1},v1={BogusV1}")]
     [InlineData($"v1={BogusV1}, v1={ValidV1}, t=1533204620, scheme2=whatever")]
     public void one_matching_v1_among_several_verifies_wherever_it_is(string header) =>
-        Assert.Equal(WebhookVerificationStatus.Verified, Verifier.Verify(header, TestVectors.StripeBody, TestVectors.StripeSentAt).Status);
+        Assert.Equal(WebhookVerificationStatus.Verified, Verifier.Verify(header, WebhookTestVectors.StripeBody, WebhookTestVectors.StripeSentAt).Status);
 
     [Fact]
     public void during_a_rotation_a_verifier_holding_both_secrets_accepts_either()
     {
         const string Next = "whsec_6jD0p8S8Xx5z0Jt1gq3cQmXl1e7T2n9K";
-        var verifier = new StripeSignatureVerifier([Next, TestVectors.StripeSecret]);
-        var signedWithNext = $"t={TestVectors.StripeTimestamp},v1={TestSigning.Stripe(Next, TestVectors.StripeTimestamp, TestVectors.StripeBody)}";
+        var verifier = new StripeSignatureVerifier([Next, WebhookTestVectors.StripeSecret]);
+        var signedWithNext = $"t={WebhookTestVectors.StripeTimestamp},v1={TestSigning.Stripe(Next, WebhookTestVectors.StripeTimestamp, WebhookTestVectors.StripeBody)}";
 
-        Assert.Equal(WebhookVerificationStatus.Verified, verifier.Verify(TestVectors.StripeHeader, TestVectors.StripeBody, TestVectors.StripeSentAt).Status);
-        Assert.Equal(WebhookVerificationStatus.Verified, verifier.Verify(signedWithNext, TestVectors.StripeBody, TestVectors.StripeSentAt).Status);
-        Assert.Equal(WebhookVerificationStatus.NoMatchingSignature, Verifier.Verify(signedWithNext, TestVectors.StripeBody, TestVectors.StripeSentAt).Status);
+        Assert.Equal(WebhookVerificationStatus.Verified, verifier.Verify(WebhookTestVectors.StripeHeader, WebhookTestVectors.StripeBody, WebhookTestVectors.StripeSentAt).Status);
+        Assert.Equal(WebhookVerificationStatus.Verified, verifier.Verify(signedWithNext, WebhookTestVectors.StripeBody, WebhookTestVectors.StripeSentAt).Status);
+        Assert.Equal(WebhookVerificationStatus.NoMatchingSignature, Verifier.Verify(signedWithNext, WebhookTestVectors.StripeBody, WebhookTestVectors.StripeSentAt).Status);
     }
 
     [Theory]
@@ -103,7 +104,7 @@ public sealed class StripeSignatureVerifierTests
     [InlineData($"t=1533204620,t=1533204620,v1={ValidV1}")]
     [InlineData($"t=1533204620.5,v1={ValidV1}")]
     public void a_header_without_exactly_one_whole_second_t_is_an_invalid_timestamp(string header) =>
-        Assert.Equal(WebhookVerificationStatus.InvalidTimestamp, Verifier.Verify(header, TestVectors.StripeBody, TestVectors.StripeSentAt).Status);
+        Assert.Equal(WebhookVerificationStatus.InvalidTimestamp, Verifier.Verify(header, WebhookTestVectors.StripeBody, WebhookTestVectors.StripeSentAt).Status);
 
     [Theory]
     [InlineData("t=1533204620")]
@@ -111,23 +112,23 @@ public sealed class StripeSignatureVerifierTests
     [InlineData("t=1533204620,v1=zz20f87ef101a04665f11cdf770523143f875572008577fa0f20882ddb9cc3c7")]
     [InlineData("t=1533204620,v1=2220f87ef101a04665f11cdf770523143f875572008577fa0f20882ddb9cc3")]
     public void a_header_without_a_well_formed_matching_v1_has_no_matching_signature(string header) =>
-        Assert.Equal(WebhookVerificationStatus.NoMatchingSignature, Verifier.Verify(header, TestVectors.StripeBody, TestVectors.StripeSentAt).Status);
+        Assert.Equal(WebhookVerificationStatus.NoMatchingSignature, Verifier.Verify(header, WebhookTestVectors.StripeBody, WebhookTestVectors.StripeSentAt).Status);
 
     [Theory]
     [InlineData(null)]
     [InlineData("")]
     [InlineData("   ")]
     public void no_header_is_missing_header(string? header) =>
-        Assert.Equal(WebhookVerificationStatus.MissingHeader, Verifier.Verify(header, TestVectors.StripeBody, TestVectors.StripeSentAt).Status);
+        Assert.Equal(WebhookVerificationStatus.MissingHeader, Verifier.Verify(header, WebhookTestVectors.StripeBody, WebhookTestVectors.StripeSentAt).Status);
 
     [Fact]
     public void the_request_header_is_found_case_insensitively_and_a_repeated_one_is_refused()
     {
-        var headers = new HeaderDictionary { ["stripe-signature"] = TestVectors.StripeHeader };
-        Assert.Equal(WebhookVerificationStatus.Verified, Verifier.Verify(headers, TestVectors.StripeBody, TestVectors.StripeSentAt).Status);
+        var headers = new HeaderDictionary { ["stripe-signature"] = WebhookTestVectors.StripeHeader };
+        Assert.Equal(WebhookVerificationStatus.Verified, Verifier.Verify(headers, WebhookTestVectors.StripeBody, WebhookTestVectors.StripeSentAt).Status);
 
-        headers["Stripe-Signature"] = new([TestVectors.StripeHeader, TestVectors.StripeHeader]);
-        Assert.Equal(WebhookVerificationStatus.MissingHeader, Verifier.Verify(headers, TestVectors.StripeBody, TestVectors.StripeSentAt).Status);
+        headers["Stripe-Signature"] = new([WebhookTestVectors.StripeHeader, WebhookTestVectors.StripeHeader]);
+        Assert.Equal(WebhookVerificationStatus.MissingHeader, Verifier.Verify(headers, WebhookTestVectors.StripeBody, WebhookTestVectors.StripeSentAt).Status);
     }
 
     [Theory]
