@@ -222,7 +222,8 @@ public class LiveFeedTests(HostFixture host)
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
         {
-            throw new TimeoutException($"Timed out after {timeout.TotalSeconds}s waiting for '{text}' on the slow feed.");
+            var tail = received.ToString()[^Math.Min(received.Length, 400)..];
+            throw new TimeoutException($"Timed out after {timeout.TotalSeconds}s waiting for '{text}' on the slow feed; {received.Length} chars received, ending: {tail}");
         }
     }
 }

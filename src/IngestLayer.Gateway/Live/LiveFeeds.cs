@@ -71,7 +71,9 @@ internal sealed partial class LiveFeeds(
             using var renewals = CancellationTokenSource.CreateLinkedTokenSource(aborted);
             _ = RenewWhileServedAsync(registry, feed, subscriber, lease, renewals.Token);
             var writing = WriteAsync(response, subscription, filter is null ? null : new LiveFilter(filter), frames, writes.Token);
-            if (await Task.WhenAny(writing, subscription.Dropped) == subscription.Dropped)
+            // Which task won says nothing: a writer that saw the drop may finish before the drop's own continuation runs.
+            await Task.WhenAny(writing, subscription.Dropped);
+            if (subscription.IsDropped)
             {
                 // Let go of the stream at once, whatever the writer is stuck on; then the last line, if the client takes it in time.
                 LogDropped(logger, feed.Kind, feed.Workspace, feed.Id, o.BufferCapacity);
@@ -90,6 +92,14 @@ internal sealed partial class LiveFeeds(
             finally
             {
                 await renewals.CancelAsync();
+            }
+
+            if (!aborted.IsCancellationRequested)
+            {
+                // The stream itself ended (its provider completed it): say so, so the client reconnects rather than waits.
+                LogStreamEnded(logger, feed.Kind, feed.Workspace, feed.Id);
+                LiveFrames.Ended(frames);
+                await FlushAsync(response, frames, aborted);
             }
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
@@ -253,6 +263,9 @@ internal sealed partial class LiveFeeds(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Live feed of {Kind} {Workspace}/{Id} dropped: the subscriber fell {Capacity} batches behind")]
     private static partial void LogDropped(ILogger logger, string kind, string workspace, string id, int capacity);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Live feed of {Kind} {Workspace}/{Id} ended: its stream was completed")]
+    private static partial void LogStreamEnded(ILogger logger, string kind, string workspace, string id);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Renewing the watch of live feed {WatchKey} failed")]
     private static partial void LogRenewFailed(ILogger logger, string watchKey, Exception exception);

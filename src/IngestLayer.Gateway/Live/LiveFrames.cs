@@ -116,6 +116,10 @@ internal static class LiveFrames
             w.WriteNumber("buffer_capacity", capacity);
         });
 
+    /// <summary>The last frame of a feed whose stream ended on the server's side (not a drop): reconnect to go on.</summary>
+    public static void Ended(IBufferWriter<byte> output) =>
+        Frame(output, "ended", w => w.WriteString("reason", "the feed's stream ended on the server; reconnect to resume (events meanwhile are not replayed)"));
+
     /// <summary>A comment line: ignored by SSE clients, keeps the connection visibly alive.</summary>
     public static void Heartbeat(IBufferWriter<byte> output) => output.Write(": heartbeat\n\n"u8);
 
