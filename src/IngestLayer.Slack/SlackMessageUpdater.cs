@@ -38,22 +38,15 @@ public sealed partial class SlackMessageUpdater(SlackClient slack, ISlackTokenSo
         {
             await foreach (var (workspace, update) in _queue.Reader.ReadAllAsync(stoppingToken))
             {
-                if (await tokens.GetAsync(workspace, stoppingToken) is not SlackCredential.Token token)
+                try
                 {
-                    LogNoToken(update.Channel, update.Ts, workspace);
-                    continue;
+                    await UpdateAsync(workspace, update, stoppingToken);
                 }
-
-                var result = await slack.UpdateMessageAsync(update, token.Value, stoppingToken);
-                if (result is SlackPostResult.RateLimited { RetryAfter: var wait } && wait <= MaxRetryAfter)
+                catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    await Task.Delay(wait, stoppingToken);
-                    result = await slack.UpdateMessageAsync(update, token.Value, stoppingToken);
-                }
-
-                if (result is not SlackPostResult.Ok)
-                {
-                    LogFailed(update.Channel, update.Ts, result.ToString());
+                    // A store that is down (the workspace's token lives there) costs this update, not the worker: an
+                    // exception escaping a hosted service stops the whole host.
+                    LogThrew(ex, update.Channel, update.Ts);
                 }
             }
         }
@@ -62,6 +55,30 @@ public sealed partial class SlackMessageUpdater(SlackClient slack, ISlackTokenSo
             // Shutting down: queued updates are dropped (see the summary).
         }
     }
+
+    private async Task UpdateAsync(string workspace, SlackMessageUpdate update, CancellationToken stoppingToken)
+    {
+        if (await tokens.GetAsync(workspace, stoppingToken) is not SlackCredential.Token token)
+        {
+            LogNoToken(update.Channel, update.Ts, workspace);
+            return;
+        }
+
+        var result = await slack.UpdateMessageAsync(update, token.Value, stoppingToken);
+        if (result is SlackPostResult.RateLimited { RetryAfter: var wait } && wait <= MaxRetryAfter)
+        {
+            await Task.Delay(wait, stoppingToken);
+            result = await slack.UpdateMessageAsync(update, token.Value, stoppingToken);
+        }
+
+        if (result is not SlackPostResult.Ok)
+        {
+            LogFailed(update.Channel, update.Ts, result.ToString());
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "chat.update of message {Ts} in {Channel} threw; the update is dropped")]
+    private partial void LogThrew(Exception exception, string channel, string ts);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "chat.update of message {Ts} in {Channel} dropped: the update queue is full")]
     private partial void LogDropped(string channel, string ts);

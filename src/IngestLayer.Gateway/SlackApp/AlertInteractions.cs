@@ -2,6 +2,7 @@ using System.Globalization;
 using IngestLayer.Contracts;
 using IngestLayer.Gateway.Endpoints;
 using IngestLayer.Slack;
+using IngestLayer.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Logging;
 
@@ -47,16 +48,16 @@ public sealed partial class AlertInteractions(
             return Problems.BadRequest("Invalid interaction", "The button's value does not name an IngestLayer alert.");
         }
 
-        if (!await workspaces.AllowsAsync(payload.TeamId, alert.Workspace, cancellationToken))
-        {
-            return Problems.Forbidden($"Workspace '{alert.Workspace}' is installed in another Slack team; its alerts can only be acted on from there.");
-        }
-
         var now = time.GetUtcNow();
         var account = grains.GetGrain<IAccountGrain>(GrainKeys.Account(alert.Workspace, alert.AccountId));
         string status;
         try
         {
+            if (!await workspaces.AllowsAsync(payload.TeamId, alert.Workspace, cancellationToken))
+            {
+                return Problems.Forbidden($"Workspace '{alert.Workspace}' is installed in another Slack team; its alerts can only be acted on from there.");
+            }
+
             if (payload.ActionId == AlertActions.Acknowledge)
             {
                 var remembered = await account.AcknowledgeAsync(alert.AlertId, payload.UserName, now).WaitAsync(Budget, cancellationToken);
@@ -75,6 +76,11 @@ public sealed partial class AlertInteractions(
         {
             LogTooSlow(alert.Workspace, alert.AccountId, payload.ActionId);
             return Problems.Unavailable($"The account did not answer within {Budget.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s; click again.");
+        }
+        catch (Exception ex) when (ex is StorageUnavailableException or OrleansException)
+        {
+            LogFailed(ex, alert.Workspace, alert.AccountId, payload.ActionId);
+            return Problems.Unavailable("The account could not be written just now (the store or the cluster is unavailable); click again.");
         }
 
         if (payload.ChannelId is { } channel && payload.MessageTs is { } ts && payload.MessageBlocks is { } blocks)
@@ -96,6 +102,9 @@ public sealed partial class AlertInteractions(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Rule {Rule} snoozed on account {Workspace}/{AccountId} until {Until:O} from Slack by {SlackUser}")]
     private partial void LogSnoozed(string workspace, string accountId, string rule, DateTimeOffset until, string slackUser);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Slack action {ActionId} on account {Workspace}/{AccountId} failed; Slack was told it failed")]
+    private partial void LogFailed(Exception exception, string workspace, string accountId, string actionId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Slack action {ActionId} on account {Workspace}/{AccountId} timed out; Slack was told it failed")]
     private partial void LogTooSlow(string workspace, string accountId, string actionId);
