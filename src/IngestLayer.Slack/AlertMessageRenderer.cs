@@ -6,13 +6,11 @@ namespace IngestLayer.Slack;
 /// <summary>
 /// Renders an <see cref="Alert"/> as a Block Kit message: the title as a header, the one-line
 /// explanation, the account and evidence as fields, and the signal and time as context. User-provided
-/// values are escaped and everything is kept within <see cref="BlockKitLimits"/>.
+/// values are escaped and each text kept within <see cref="BlockKitLimits"/>; the message as a whole is brought
+/// within them by <see cref="SlackMessageLimiter"/> when posted.
 /// </summary>
 public sealed class AlertMessageRenderer
 {
-    // Room for the header, the text and the context block around the field sections (and the buttons, when there are some).
-    private const int MaxFieldSections = BlockKitLimits.BlocksPerMessage - 3;
-
     /// <summary>Renders <paramref name="alert"/> for <paramref name="channel"/>, with <paramref name="actions"/> (its buttons, see <see cref="AlertActions"/>) last.</summary>
     public SlackMessage Render(Alert alert, string channel, ActionsBlock? actions = null)
     {
@@ -30,7 +28,8 @@ public sealed class AlertMessageRenderer
             blocks.Add(new SectionBlock(SlackText.Mrkdwn(SlackMarkup.EscapeMrkdwn(body, BlockKitLimits.SectionText))));
         }
 
-        foreach (var chunk in Fields(alert).Chunk(BlockKitLimits.SectionFields).Take(MaxFieldSections - (actions is null ? 0 : 1)))
+        // Every field, ten to a section: SlackMessageLimiter leaves out what does not fit and counts it in "…and N more".
+        foreach (var chunk in Fields(alert).Chunk(BlockKitLimits.SectionFields))
         {
             blocks.Add(new SectionBlock(Fields: chunk));
         }

@@ -32,10 +32,17 @@ public sealed partial class SlackClient(
     public Task<SlackPostResult> PostMessageAsync(SlackMessage message, CancellationToken cancellationToken) =>
         WithConfiguredToken(token => PostMessageAsync(message, token, cancellationToken));
 
-    /// <summary>Posts <paramref name="message"/> with <c>chat.postMessage</c> as the bot of <paramref name="botToken"/>.</summary>
-    public Task<SlackPostResult> PostMessageAsync(SlackMessage message, string botToken, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Posts <paramref name="message"/> with <c>chat.postMessage</c> as the bot of <paramref name="botToken"/>, brought
+    /// within Slack's limits first (<see cref="SlackMessageLimiter"/>): every message posted passes here.
+    /// </summary>
+    public Task<SlackPostResult> PostMessageAsync(SlackMessage message, string botToken, CancellationToken cancellationToken)
+    {
+        var fitted = SlackMessageLimiter.Fit(message);
+
         // JsonContent sends "application/json; charset=utf-8"; without the charset Slack warns missing_charset.
-        SendAsync("chat.postMessage", () => JsonContent.Create(message, SlackJsonContext.Default.SlackMessage), message.Channel, botToken, cancellationToken);
+        return SendAsync("chat.postMessage", () => JsonContent.Create(fitted, SlackJsonContext.Default.SlackMessage), fitted.Channel, botToken, cancellationToken);
+    }
 
     /// <summary>
     /// Replaces a message's text and blocks with <c>chat.update</c>, with the configured <c>Slack:BotToken</c>. On

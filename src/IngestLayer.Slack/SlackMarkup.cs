@@ -68,4 +68,44 @@ public static class SlackMarkup
 
         return string.Concat(value.AsSpan(0, cut), Ellipsis);
     }
+
+    /// <summary>
+    /// Cuts <c>mrkdwn</c> text that is already escaped to at most <paramref name="maxLength"/> characters, ending with an
+    /// ellipsis. The cut never splits a surrogate pair, an entity (<c>&amp;amp;</c>) or a link, mention or date
+    /// (<c>&lt;url|text&gt;</c>): it moves back to before it, so Slack never sees half of one.
+    /// </summary>
+    public static string TruncateMrkdwn(string? value, int maxLength)
+    {
+        if (string.IsNullOrEmpty(value) || value.Length <= maxLength)
+        {
+            return value ?? "";
+        }
+
+        if (maxLength < 1)
+        {
+            return "";
+        }
+
+        var cut = maxLength - 1;
+        if (cut > 0 && char.IsHighSurrogate(value[cut - 1]))
+        {
+            cut--;
+        }
+
+        // An entity is at most "&amp;": an '&' among the last few characters without its ';' before the cut is cut in half.
+        var amp = cut == 0 ? -1 : value.LastIndexOf('&', cut - 1, Math.Min(cut, 5));
+        if (amp >= 0 && value.IndexOf(';', amp, cut - amp) < 0)
+        {
+            cut = amp;
+        }
+
+        // User values are escaped, so a raw '<' opens markup (<url|text>, <!date^…>, <@U123>) that must stay whole.
+        var open = cut == 0 ? -1 : value.LastIndexOf('<', cut - 1);
+        if (open >= 0 && value.LastIndexOf('>', cut - 1) < open)
+        {
+            cut = open;
+        }
+
+        return string.Concat(value.AsSpan(0, cut), Ellipsis);
+    }
 }

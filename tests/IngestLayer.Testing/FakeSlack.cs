@@ -16,10 +16,11 @@ namespace IngestLayer.Testing;
 
 /// <summary>
 /// A fake Slack Web API on a real Kestrel server over loopback: <c>chat.postMessage</c> (replies too, with
-/// <c>thread_ts</c>), <c>chat.update</c> and <c>auth.test</c> with Slack's authentication, channel and error behaviour, scripted faults (429 with <c>Retry-After</c>,
-/// 5xx, <c>ok:false</c>), and a thread-safe record of every call and every accepted message; the OAuth v2 install
-/// (<see cref="Authorize"/>, <c>oauth.v2.access</c> with token rotation) and <c>conversations.list</c>/<c>.join</c>
-/// in the partial files next to this one.
+/// <c>thread_ts</c>), <c>chat.update</c> and <c>auth.test</c> with Slack's authentication, channel and error behaviour,
+/// its message limits (Block Kit counts and lengths: <c>invalid_blocks</c>, <c>msg_blocks_too_long</c>), scripted faults
+/// (429 with <c>Retry-After</c>, 5xx, <c>ok:false</c>; for any call or for one channel), and a thread-safe record of
+/// every call and every accepted message; the OAuth v2 install (<see cref="Authorize"/>, <c>oauth.v2.access</c> with
+/// token rotation) and <c>conversations.list</c>/<c>.join</c> in the partial files next to this one.
 /// </summary>
 public sealed partial class FakeSlack : IAsyncDisposable
 {
@@ -30,6 +31,7 @@ public sealed partial class FakeSlack : IAsyncDisposable
     private readonly List<FakeSlackCall> _calls = [];
     private readonly List<FakeSlackUpdate> _updates = [];
     private readonly Queue<Fault> _faults = new();
+    private readonly Dictionary<string, Queue<Fault>> _channelFaults = new(StringComparer.Ordinal);
 
     // Channel name (without '#') or id → id; and the ids whose channel the bot is not in.
     private readonly Dictionary<string, string> _channelIds = new(StringComparer.Ordinal);
@@ -191,6 +193,16 @@ public sealed partial class FakeSlack : IAsyncDisposable
     /// <summary>The next <paramref name="calls"/> <c>chat.postMessage</c> calls answer HTTP 200 <c>{"ok":false,"error":…}</c>.</summary>
     public void SlackErrorNext(int calls, string error) => Script(calls, new Fault(200, Error: error));
 
+    /// <summary>
+    /// The next <paramref name="calls"/> <c>chat.postMessage</c> calls to <paramref name="channel"/> (and only to it) answer
+    /// HTTP 429 with <c>Retry-After: <paramref name="retryAfterSeconds"/></c>, as Slack limits each channel on its own.
+    /// </summary>
+    public void RateLimitChannelNext(string channel, int calls, int retryAfterSeconds) =>
+        Script(calls, new Fault(429, RetryAfterSeconds: retryAfterSeconds), channel);
+
+    /// <summary>The next <paramref name="calls"/> <c>chat.postMessage</c> calls to <paramref name="channel"/> answer <c>{"ok":false,"error":…}</c>.</summary>
+    public void SlackErrorChannelNext(string channel, int calls, string error) => Script(calls, new Fault(200, Error: error), channel);
+
     /// <summary>Completes once at least <paramref name="count"/> messages were accepted; returns them all.</summary>
     /// <exception cref="TimeoutException">Fewer arrived within <paramref name="timeout"/>; the message lists the calls seen.</exception>
     public Task<IReadOnlyList<FakeSlackMessage>> WaitForMessagesAsync(int count, TimeSpan timeout) =>
@@ -222,7 +234,11 @@ public sealed partial class FakeSlack : IAsyncDisposable
         Fault? fault;
         lock (_gate)
         {
-            _faults.TryDequeue(out fault);
+            // A fault scripted for this channel first, then one for any call.
+            if (!(channel is not null && _channelFaults.TryGetValue(Normalize(channel), out var scripted) && scripted.TryDequeue(out fault)))
+            {
+                _faults.TryDequeue(out fault);
+            }
         }
 
         if (fault is { StatusCode: not 200 })
@@ -242,7 +258,8 @@ public sealed partial class FakeSlack : IAsyncDisposable
             ?? AuthError(token)
             ?? (args is null ? "invalid_json" : null)
             ?? ChannelError(channel, token!)
-            ?? (args!.Text is null && args.Blocks is null ? "no_text" : null);
+            ?? (args!.Text is null && args.Blocks is null ? "no_text" : null)
+            ?? LimitError(args);
         if (error is not null)
         {
             Record(Call(context, token, channel, 200, error));
@@ -369,6 +386,50 @@ public sealed partial class FakeSlack : IAsyncDisposable
         }
     }
 
+    // Slack's message limits: what Slack refuses, refused alike, so a test sees a message that would not be posted.
+    private static string? LimitError(PostMessageArguments args)
+    {
+        if (args.Text is { Length: > 40_000 })
+        {
+            return "msg_too_long";
+        }
+
+        if (args.Blocks is not { ValueKind: JsonValueKind.Array } blocks)
+        {
+            return null;
+        }
+
+        if (blocks.GetArrayLength() > 50)
+        {
+            return "invalid_blocks";
+        }
+
+        var total = 0;
+        foreach (var block in blocks.EnumerateArray())
+        {
+            var type = block.TryGetProperty("type", out var t) ? t.GetString() : null;
+            var text = block.TryGetProperty("text", out var x) && x.ValueKind == JsonValueKind.Object ? x.GetProperty("text").GetString() ?? "" : null;
+            var fields = block.TryGetProperty("fields", out var f) ? f.EnumerateArray().Select(e => e.GetProperty("text").GetString() ?? "").ToList() : [];
+            var elements = block.TryGetProperty("elements", out var e) ? e.EnumerateArray().Select(el => el.TryGetProperty("text", out var et) ? et.GetString() ?? "" : "").ToList() : [];
+            var tooLong = type switch
+            {
+                "header" => text is null || text.Length > 150 || x.GetProperty("type").GetString() != "plain_text",
+                "section" => text?.Length > 3000 || fields.Count > 10 || fields.Any(v => v.Length > 2000) || (text is null && fields.Count == 0),
+                "context" => elements.Count is 0 or > 10 || elements.Any(v => v.Length > 3000),
+                _ => false,
+            };
+            if (tooLong)
+            {
+                return "invalid_blocks";
+            }
+
+            total += (text?.Length ?? 0) + fields.Sum(v => v.Length) + elements.Sum(v => v.Length);
+        }
+
+        // Slack documents no number; posts fail from about 13,000 characters of block text.
+        return total > 13_000 ? "msg_blocks_too_long" : null;
+    }
+
     private static string? BearerToken(HttpRequest request) =>
         AuthenticationHeaderValue.TryParse(request.Headers.Authorization.ToString(), out var header)
         && string.Equals(header.Scheme, "Bearer", StringComparison.OrdinalIgnoreCase)
@@ -432,14 +493,20 @@ public sealed partial class FakeSlack : IAsyncDisposable
         return $"{_lastTs / 1_000_000}.{_lastTs % 1_000_000:D6}";
     }
 
-    private void Script(int calls, Fault fault)
+    private void Script(int calls, Fault fault, string? channel = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(calls);
         lock (_gate)
         {
+            var queue = _faults;
+            if (channel is not null && !_channelFaults.TryGetValue(Normalize(channel), out queue))
+            {
+                _channelFaults[Normalize(channel)] = queue = new Queue<Fault>();
+            }
+
             for (var i = 0; i < calls; i++)
             {
-                _faults.Enqueue(fault);
+                queue.Enqueue(fault);
             }
         }
     }

@@ -61,7 +61,8 @@ public sealed class PipelineTester(IGrainFactory grains, AlertMessageRenderer sl
             delivery.DestinationId ?? "",
             delivery.Destination,
             delivery.Channel ?? "(default channel)",
-            slackRenderer.Render(delivery, delivery.Channel ?? "(default channel)").ToJson(),
+            // As it would be posted: within Slack's limits.
+            SlackMessageLimiter.Fit(slackRenderer.Render(delivery, delivery.Channel ?? "(default channel)")).ToJson(),
             null,
             null);
 
