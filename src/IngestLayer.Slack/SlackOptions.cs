@@ -12,6 +12,8 @@ public sealed class SlackOptions : IValidatableObject
     public const string DefaultApiBaseUrl = "https://slack.com/api/";
     public const int DefaultChannelBudgetPerMinute = 5;
     public const string DefaultAuthorizeUrl = "https://slack.com/oauth/v2/authorize";
+    public const int DefaultOperatorNoticeAfterFailures = 3;
+    public const int DefaultOperatorNoticeCooldownMinutes = 60;
 
     private string _apiBaseUrl = DefaultApiBaseUrl;
 
@@ -56,10 +58,12 @@ public sealed class SlackOptions : IValidatableObject
     public string? DefaultChannel { get; set; }
 
     /// <summary>
-    /// How many alerts one channel gets as messages of their own within a minute; the rest of that minute's
-    /// alerts for the channel go out together as one digest message when the minute ends.
+    /// How many messages one channel gets per minute: a budget of this many that refills evenly over a minute (one
+    /// every 60/N seconds), so a burst spends it at once and a steady stream gets N a minute. Whatever waits for a
+    /// channel beyond it goes out together as one digest message with the budget's last message or its next refill.
+    /// Messages to a channel are also spaced at least a second apart (Slack's limit), so at most 60.
     /// </summary>
-    [Range(1, 1_000, ErrorMessage = "Slack:ChannelBudgetPerMinute must be between 1 and 1000.")]
+    [Range(1, 60, ErrorMessage = "Slack:ChannelBudgetPerMinute must be between 1 and 60 (Slack takes about one message a second per channel).")]
     public int ChannelBudgetPerMinute { get; set; } = DefaultChannelBudgetPerMinute;
 
     /// <summary>
@@ -82,6 +86,24 @@ public sealed class SlackOptions : IValidatableObject
     /// <summary>Whether Slack's requests can be verified, i.e. whether the slash command and the buttons work.</summary>
     public bool HasSigningSecret => !string.IsNullOrWhiteSpace(SigningSecret);
 
+    /// <summary>
+    /// Where an operator hears that deliveries to a channel keep failing (and when they work again), e.g.
+    /// <c>#ops-alerts</c> or a channel id. Without it a failing channel is logged and shown by
+    /// <c>GET /ops/slack/channels/health</c>.
+    /// </summary>
+    public string? OperatorChannel { get; set; }
+
+    /// <summary>After this many failed deliveries in a row to one channel, the operator is told.</summary>
+    [Range(1, 1_000, ErrorMessage = "Slack:OperatorNoticeAfterFailures must be between 1 and 1000.")]
+    public int OperatorNoticeAfterFailures { get; set; } = DefaultOperatorNoticeAfterFailures;
+
+    /// <summary>At most one notice per failing channel in this many minutes, however many alerts fail meanwhile.</summary>
+    [Range(1, 10_080, ErrorMessage = "Slack:OperatorNoticeCooldownMinutes must be between 1 and 10080 (a week).")]
+    public int OperatorNoticeCooldownMinutes { get; set; } = DefaultOperatorNoticeCooldownMinutes;
+
+    /// <summary>The operator's channel, or null when none is set.</summary>
+    public string? OperatorChannelOrNull => string.IsNullOrWhiteSpace(OperatorChannel) ? null : OperatorChannel.Trim();
+
     /// <summary>Whether a token is configured, i.e. whether alerts are posted rather than kept in the dev inbox.</summary>
     public bool HasBotToken => !string.IsNullOrWhiteSpace(BotToken);
 
@@ -102,6 +124,13 @@ public sealed class SlackOptions : IValidatableObject
             yield return new ValidationResult(
                 "Slack:AccountUrlTemplate must be an absolute http(s) URL containing {account}, e.g. https://crm.example.com/accounts/{account}.",
                 [nameof(AccountUrlTemplate)]);
+        }
+
+        if (!string.IsNullOrWhiteSpace(OperatorChannel) && !IsChannelName(OperatorChannel.Trim()))
+        {
+            yield return new ValidationResult(
+                $"Slack:OperatorChannel must be a channel name such as #ops-alerts or a channel id such as C0123456789; got '{OperatorChannel}'.",
+                [nameof(OperatorChannel)]);
         }
 
         if (!IsHttpUrl(AuthorizeUrl))
@@ -149,4 +178,12 @@ public sealed class SlackOptions : IValidatableObject
         template.Contains("{account}", StringComparison.Ordinal)
         && Uri.TryCreate(template.Trim().Replace("{workspace}", "w", StringComparison.Ordinal).Replace("{account}", "a", StringComparison.Ordinal), UriKind.Absolute, out var uri)
         && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
+
+    // Slack channel names are lowercase letters, digits, '-', '_' and '.' (at most 80); ids are uppercase letters and digits.
+    private static bool IsChannelName(string value)
+    {
+        var name = value.StartsWith('#') ? value[1..] : value;
+        return name.Length is > 0 and <= 80
+            && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+    }
 }

@@ -28,6 +28,7 @@ public static class SlackServiceCollectionExtensions
         services.TryAddSingleton<OwnerDigestRenderer>();
         services.TryAddSingleton<ISlackThreadStore, MemorySlackThreadStore>();
         services.TryAddSingleton<AlertThreads>();
+        services.TryAddSingleton<SlackChannelHealth>();
 
         // One application name on every host: Data Protection isolates applications by it (by default the content
         // root path, which differs between machines), and a token one host encrypted must decrypt on every other.

@@ -52,6 +52,11 @@ public sealed class AlertDeliveryPolicyTests
     [InlineData("account_inactive", "Reinstall the app via GET /slack/install (or update Slack:BotToken in a single-workspace setup), then replay the alert.")]
     [InlineData("missing_scope", "The bot token lacks chat:write; reinstall via GET /slack/install to grant the scopes")]
     [InlineData("is_archived", "The channel is archived; pick another channel")]
+    [InlineData("restricted_action", "The workspace only lets some members post in this channel; ask a Slack admin to allow the app, or pick another channel")]
+    [InlineData("team_access_not_granted", "The app is not granted access to this channel's workspace; an org admin must add the app to it (Enterprise Grid)")]
+    [InlineData("msg_too_long", "Slack rejected the message's format; this is a rendering bug.")]
+    [InlineData("http_404", "Slack answered with an HTTP error; check Slack:ApiBaseUrl (and any proxy), then retry the alert")]
+    [InlineData("some_new_error", "Slack refused the message (some_new_error); see https://api.slack.com/methods/chat.postMessage#errors, fix the cause, then POST /ops/alerts/{id}/retry")]
     public void a_permanent_error_fails_the_alert_with_a_hint(string error, string hint) =>
         Assert.Equal(
             new DeliveryOutcome(AlertDeliveryStatus.Failed, "#alerts", Error: error, Hint: hint),

@@ -123,7 +123,7 @@ public sealed class AlertDeliveryServiceTests : IAsyncLifetime
     public async Task the_bot_token_never_appears_in_the_logs()
     {
         // Every outcome that logs: sent, Slack error, rate limit (Trace level, HTTP client logging included).
-        _slack.RateLimitNext(1, retryAfterSeconds: 30);
+        _slack.RateLimitChannelNext("#alerts", 1, retryAfterSeconds: 30);
         await _outbox.EnqueueAsync(SampleAlerts.PaidFeatureOnFreePlan("#alerts", "al_limited"), CancellationToken.None);
         await _outbox.EnqueueAsync(SampleAlerts.PaidFeatureOnFreePlan("#sales-private", "al_failed"), CancellationToken.None);
         await _outbox.EnqueueAsync(SampleAlerts.PaidFeatureOnFreePlan("#expansion", "al_sent"), CancellationToken.None);

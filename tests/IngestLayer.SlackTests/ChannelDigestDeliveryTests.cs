@@ -9,8 +9,8 @@ using Microsoft.Extensions.Time.Testing;
 namespace IngestLayer.SlackTests;
 
 /// <summary>
-/// Slack:ChannelBudgetPerMinute end to end: the delivery worker on a fake clock, the in-memory outbox, the
-/// real client and the fake Slack over loopback.
+/// Slack:ChannelBudgetPerMinute and the channel's pace end to end: the delivery worker on a fake clock, the
+/// in-memory outbox, the real client and the fake Slack over loopback.
 /// </summary>
 public sealed class ChannelDigestDeliveryTests : IAsyncLifetime
 {
@@ -30,52 +30,77 @@ public sealed class ChannelDigestDeliveryTests : IAsyncLifetime
     public async Task DisposeAsync() => await _slack.DisposeAsync();
 
     [Fact]
-    public async Task alerts_beyond_the_budget_go_out_as_one_digest_when_the_minute_ends_and_all_are_sent()
+    public async Task a_burst_beyond_the_budget_goes_out_as_one_single_then_one_digest_a_second_later_and_all_are_sent()
     {
         var alerts = await EnqueueAsync("#alerts", 5);
         await using var worker = await StartWorkerAsync(budget: 2);
 
-        var singles = await _slack.WaitForMessagesAsync(2, MessageTimeout);
-        await OutboxWait.ForStatusAsync(_outbox, alerts[1].AlertId, AlertDeliveryStatus.Sent);
-        foreach (var held in alerts.Skip(2))
-        {
-            // Held for the digest: claimed (leased) but not attempted yet.
-            Assert.Equal(AlertDeliveryStatus.Pending, (await EntryAsync(held.AlertId)).Status);
-        }
+        // The budget's first message goes alone; its last carries everything still waiting.
+        var single = Assert.Single(await _slack.WaitForMessagesAsync(1, MessageTimeout));
+        await OutboxWait.ForStatusAsync(_outbox, alerts[0].AlertId, AlertDeliveryStatus.Sent);
+        Assert.Equal(AlertDeliveryStatus.Pending, (await EntryAsync(alerts[1].AlertId)).Status);
 
-        _time.Advance(ChannelBudget.Window);
-        var messages = await _slack.WaitForMessagesAsync(3, MessageTimeout);
+        _time.Advance(ChannelLane.MessageInterval);
+        var messages = await _slack.WaitForMessagesAsync(2, MessageTimeout);
 
-        Assert.Equal(3, messages.Count);
-        Assert.Equal(["Account 0", "Account 1"], singles.Take(2).Select(m => AccountOf(m)));
-        var digest = messages[2];
+        Assert.Equal("Account 0", AccountOf(single));
+        var digest = messages[1];
         Assert.Equal("#alerts", digest.Channel);
-        Assert.Equal("3 more alerts for #alerts", Header(digest));
+        Assert.Equal("4 more alerts for #alerts", Header(digest));
         Assert.Equal(
-            ["Account 2", "Account 3", "Account 4"],
+            ["Account 1", "Account 2", "Account 3", "Account 4"],
             Sections(digest).Select(line => line[(line.IndexOf(" · ", StringComparison.Ordinal) + 3)..line.IndexOf(" (", StringComparison.Ordinal)]));
-
         for (var i = 0; i < alerts.Count; i++)
         {
             var entry = await OutboxWait.ForStatusAsync(_outbox, alerts[i].AlertId, AlertDeliveryStatus.Sent);
-            Assert.Equal(i < 2 ? messages[i].Ts : digest.Ts, entry.SlackTs);
+            Assert.Equal(i == 0 ? single.Ts : digest.Ts, entry.SlackTs);
         }
 
-        // Nothing is sent twice: after another window the worker has nothing left to post.
-        _time.Advance(ChannelBudget.Window);
+        // Nothing is sent twice: a minute on, the worker has nothing left to post.
+        _time.Advance(TimeSpan.FromMinutes(1));
         await Task.Delay(TimeSpan.FromSeconds(1.5));
-        Assert.Equal(3, _slack.Messages.Count);
+        Assert.Equal(2, _slack.Messages.Count);
     }
 
     [Fact]
-    public async Task channels_do_not_share_a_budget()
+    public async Task with_the_budget_spent_the_next_alerts_wait_for_its_refill_and_go_out_as_one_digest()
+    {
+        var first = await EnqueueAsync("#alerts", 1);
+        await using var worker = await StartWorkerAsync(budget: 1);
+        await OutboxWait.ForStatusAsync(_outbox, first[0].AlertId, AlertDeliveryStatus.Sent);
+
+        var later = await EnqueueAsync("#alerts", 3, firstIndex: 1);
+
+        // A budget of one a minute: nothing more until the minute since the last message has passed.
+        _time.Advance(TimeSpan.FromSeconds(59));
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        Assert.Single(_slack.Messages);
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var messages = await _slack.WaitForMessagesAsync(2, MessageTimeout);
+
+        Assert.Equal("3 more alerts for #alerts", Header(messages[1]));
+        foreach (var alert in later)
+        {
+            Assert.Equal(messages[1].Ts, (await OutboxWait.ForStatusAsync(_outbox, alert.AlertId, AlertDeliveryStatus.Sent)).SlackTs);
+        }
+    }
+
+    [Fact]
+    public async Task channels_do_not_share_a_budget_or_a_pace()
     {
         var alerts = (await EnqueueAsync("#alerts", 2)).Concat(await EnqueueAsync("#expansion", 2, firstIndex: 2)).ToList();
-        await using var worker = await StartWorkerAsync(budget: 2);
+        await using var worker = await StartWorkerAsync(budget: 3);
 
+        // One message to each channel at once; each channel's second a second after the first was answered.
+        var first = await _slack.WaitForMessagesAsync(2, MessageTimeout);
+        Assert.Equal(["#alerts", "#expansion"], first.Select(m => m.Channel).Order(StringComparer.Ordinal));
+        await OutboxWait.ForStatusAsync(_outbox, alerts[0].AlertId, AlertDeliveryStatus.Sent);
+        await OutboxWait.ForStatusAsync(_outbox, alerts[2].AlertId, AlertDeliveryStatus.Sent);
+        _time.Advance(ChannelLane.MessageInterval);
         var messages = await _slack.WaitForMessagesAsync(4, MessageTimeout);
 
-        Assert.Equal(["#alerts", "#alerts", "#expansion", "#expansion"], messages.Select(m => m.Channel));
+        Assert.Equal(["#alerts", "#alerts", "#expansion", "#expansion"], messages.Select(m => m.Channel).Order(StringComparer.Ordinal));
         Assert.DoesNotContain(messages, m => Header(m).Contains("more alert", StringComparison.Ordinal));
         foreach (var alert in alerts)
         {
@@ -106,13 +131,15 @@ public sealed class ChannelDigestDeliveryTests : IAsyncLifetime
         var rule = (await EnqueueAsync("#alerts", 1, firstIndex: 3))[0];
         await using var worker = await StartWorkerAsync(budget: 5);
 
-        // The pipeline's first message and the rule's alert go out on their own; the channel budget has room to spare.
+        // The pipeline's first message and the rule's alert go out on their own, a second apart; the channel budget has room to spare.
+        await OutboxWait.ForStatusAsync(_outbox, deliveries[0].AlertId, AlertDeliveryStatus.Sent);
+        _time.Advance(ChannelLane.MessageInterval);
         var singles = await _slack.WaitForMessagesAsync(2, MessageTimeout);
         Assert.Equal(["Account 0", "Account 3"], singles.Select(m => AccountOf(m)).Order());
         await OutboxWait.ForStatusAsync(_outbox, rule.AlertId, AlertDeliveryStatus.Sent);
         Assert.Equal(AlertDeliveryStatus.Pending, (await EntryAsync(deliveries[1].AlertId)).Status);
 
-        _time.Advance(ChannelBudget.Window);
+        _time.Advance(PipelineThrottle.Window);
         var messages = await _slack.WaitForMessagesAsync(3, MessageTimeout);
 
         Assert.Equal(3, messages.Count);
@@ -126,36 +153,34 @@ public sealed class ChannelDigestDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task a_rate_limited_digest_is_retried_as_a_digest_no_sooner_than_retry_after()
     {
-        var alerts = await EnqueueAsync("#alerts", 3);
-        await using var worker = await StartWorkerAsync(budget: 1);
-        await _slack.WaitForMessagesAsync(1, MessageTimeout);
-        await OutboxWait.ForStatusAsync(_outbox, alerts[0].AlertId, AlertDeliveryStatus.Sent);
-
         _slack.RateLimitNext(1, retryAfterSeconds: 30);
-        var windowEnd = _time.GetUtcNow() + ChannelBudget.Window;
-        _time.Advance(ChannelBudget.Window);
+        var start = _time.GetUtcNow();
+        var alerts = await EnqueueAsync("#alerts", 3);
 
-        foreach (var alert in alerts.Skip(1))
+        // A budget of one: more than one alert waiting means they all go in one digest.
+        await using var worker = await StartWorkerAsync(budget: 1);
+
+        foreach (var alert in alerts)
         {
             var retrying = await OutboxWait.ForStatusAsync(_outbox, alert.AlertId, AlertDeliveryStatus.Retrying);
             Assert.Equal("ratelimited", retrying.Error);
-            Assert.Equal(windowEnd.AddSeconds(30), retrying.NextAttemptAt);
+            Assert.Equal(start.AddSeconds(30), retrying.NextAttemptAt);
         }
 
-        Assert.Equal([200, 429], _slack.Calls.Select(c => c.StatusCode));
+        Assert.Equal([429], _slack.Calls.Select(c => c.StatusCode));
 
         // Not due before Retry-After has passed.
         _time.Advance(TimeSpan.FromSeconds(29));
         await Task.Delay(TimeSpan.FromSeconds(1.5));
-        Assert.Single(_slack.Messages);
+        Assert.Single(_slack.Calls);
 
+        // Slack refused the first post, so it spent none of the budget: the retry goes as soon as Retry-After has passed.
         _time.Advance(TimeSpan.FromSeconds(1));
-        var messages = await _slack.WaitForMessagesAsync(2, MessageTimeout);
+        var digest = Assert.Single(await _slack.WaitForMessagesAsync(1, MessageTimeout));
 
-        var digest = messages[1];
-        Assert.Equal("2 more alerts for #alerts", Header(digest));
-        Assert.Equal(2, Sections(digest).Count);
-        foreach (var alert in alerts.Skip(1))
+        Assert.Equal("3 more alerts for #alerts", Header(digest));
+        Assert.Equal(3, Sections(digest).Count);
+        foreach (var alert in alerts)
         {
             var sent = await OutboxWait.ForStatusAsync(_outbox, alert.AlertId, AlertDeliveryStatus.Sent, attempts: 2);
             Assert.Equal(digest.Ts, sent.SlackTs);
@@ -166,22 +191,20 @@ public sealed class ChannelDigestDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task a_digest_refused_by_slack_marks_every_alert_in_it_failed_with_the_reason()
     {
+        _slack.SlackErrorNext(1, "channel_not_found");
         var alerts = await EnqueueAsync("#alerts", 3);
         await using var worker = await StartWorkerAsync(budget: 1);
-        await OutboxWait.ForStatusAsync(_outbox, alerts[0].AlertId, AlertDeliveryStatus.Sent);
 
-        _slack.SlackErrorNext(1, "channel_not_found");
-        _time.Advance(ChannelBudget.Window);
-
-        foreach (var alert in alerts.Skip(1))
+        foreach (var alert in alerts)
         {
             var failed = await OutboxWait.ForStatusAsync(_outbox, alert.AlertId, AlertDeliveryStatus.Failed);
             Assert.Equal("channel_not_found", failed.Error);
-            Assert.NotNull(failed.Hint);
+            Assert.Equal("Check the channel name, or invite the bot: /invite @yourapp", failed.Hint);
             Assert.Null(failed.SlackTs);
         }
 
-        Assert.Single(_slack.Messages);
+        Assert.Single(_slack.Calls);
+        Assert.Empty(_slack.Messages);
     }
 
     private async Task<List<Alert>> EnqueueAsync(string channel, int count, int firstIndex = 0)

@@ -13,6 +13,9 @@ namespace IngestLayer.SlackTests;
 /// </summary>
 internal sealed class DeliveryWorker(AlertDeliveryService service, ServiceProvider services) : IAsyncDisposable
 {
+    /// <summary>What the worker recorded about each channel.</summary>
+    public SlackChannelHealth Health => services.GetRequiredService<SlackChannelHealth>();
+
     public static async Task<DeliveryWorker> StartAsync(
         IAlertOutbox outbox, TimeProvider time, FakeSlack slack, LogCapture logs, Action<SlackOptions>? options = null,
         IOwnerPreferenceStore? preferences = null, ISlackThreadStore? threads = null)
@@ -25,6 +28,7 @@ internal sealed class DeliveryWorker(AlertDeliveryService service, ServiceProvid
             services.GetRequiredService<AlertDigestRenderer>(),
             preferences ?? services.GetRequiredService<IOwnerPreferenceStore>(),
             services.GetRequiredService<OwnerDigestRenderer>(),
+            services.GetRequiredService<SlackChannelHealth>(),
             services.GetRequiredService<IOptionsMonitor<SlackOptions>>(),
             time,
             services.GetRequiredService<ILogger<AlertDeliveryService>>(),

@@ -156,6 +156,9 @@ public sealed class OwnerDigestDeliveryTests : IAsyncLifetime
         var released = await OutboxWait.ForStatusAsync(_outbox, held.AlertId, AlertDeliveryStatus.Sent);
 
         var fresh = await EnqueueAsync(Alert("al_after", "acc_2", "Initech", "risk"));
+
+        // The channel's next message waits its turn: a second after the last.
+        _time.Advance(ChannelLane.MessageInterval);
         var sent = await OutboxWait.ForStatusAsync(_outbox, fresh.AlertId, AlertDeliveryStatus.Sent);
 
         var messages = await _slack.WaitForMessagesAsync(2, MessageTimeout);

@@ -35,7 +35,7 @@ public sealed class PipelineThrottleTests : IAsyncLifetime
     [Fact]
     public async Task deliveries_past_the_pipeline_throttle_go_out_as_one_digest_per_channel_when_its_minute_ends()
     {
-        // Five deliveries of one pipeline to two owners' channels; the channel budget (100) would let all through.
+        // Five deliveries of one pipeline to two owners' channels; the channel budget (60) would let all through.
         var deliveries = new List<Alert>();
         foreach (var (channel, i) in new[] { ("#ada", 0), ("#ada", 1), ("#ada", 2), ("#bob", 3), ("#ada", 4) })
         {
@@ -45,16 +45,19 @@ public sealed class PipelineThrottleTests : IAsyncLifetime
         var other = await EnqueueAsync("signups", "#bob", 5, throttle: 2);
         await using var worker = await StartWorkerAsync();
 
-        // The first two of "exports" and the other pipeline's one go out alone.
+        // The first two of "exports" and the other pipeline's one go out alone (#ada's second a second after its first).
+        await OutboxWait.ForStatusAsync(_outbox, deliveries[0].AlertId, AlertDeliveryStatus.Sent);
+        _time.Advance(ChannelLane.MessageInterval);
         var singles = await _slack.WaitForMessagesAsync(3, MessageTimeout);
-        Assert.Equal(["#ada", "#ada", "#bob"], singles.Select(m => m.Channel));
+        Assert.Equal(["#ada", "#ada", "#bob"], singles.Select(m => m.Channel).Order(StringComparer.Ordinal));
         await OutboxWait.ForStatusAsync(_outbox, other.AlertId, AlertDeliveryStatus.Sent);
+        await OutboxWait.ForStatusAsync(_outbox, deliveries[1].AlertId, AlertDeliveryStatus.Sent);
         foreach (var held in deliveries.Skip(2))
         {
             Assert.Equal(AlertDeliveryStatus.Pending, (await EntryAsync(held.AlertId)).Status);
         }
 
-        _time.Advance(ChannelBudget.Window);
+        _time.Advance(PipelineThrottle.Window);
         var messages = await _slack.WaitForMessagesAsync(5, MessageTimeout);
 
         var digests = messages.Skip(3).ToList();
@@ -90,5 +93,5 @@ public sealed class PipelineThrottleTests : IAsyncLifetime
         message.Blocks!.Value[0].GetProperty("text").GetProperty("text").GetString()!;
 
     private Task<DeliveryWorker> StartWorkerAsync() =>
-        DeliveryWorker.StartAsync(_outbox, _time, _slack, _logs, o => o.ChannelBudgetPerMinute = 100);
+        DeliveryWorker.StartAsync(_outbox, _time, _slack, _logs, o => o.ChannelBudgetPerMinute = 60);
 }

@@ -3,11 +3,11 @@ using IngestLayer.Storage;
 
 namespace IngestLayer.SlackTests;
 
-public sealed class ChannelBudgetTests
+public sealed class PipelineThrottleWindowTests
 {
     private static readonly DateTimeOffset Start = SampleAlerts.FiredAt;
 
-    private readonly ChannelBudget _budget = new();
+    private readonly PipelineThrottle _budget = new();
 
     [Fact]
     public void within_a_window_the_budget_goes_out_singly_and_the_rest_is_held_until_the_window_ends()
@@ -18,23 +18,23 @@ public sealed class ChannelBudgetTests
         Assert.False(_budget.TryPostSingle("#a", Entry("4"), budget: 2, Start.AddSeconds(59)));
 
         Assert.Empty(_budget.TakeEndedDigests(Start.AddSeconds(59)));
-        var (channel, entries) = Assert.Single(_budget.TakeEndedDigests(Start + ChannelBudget.Window));
-        Assert.Equal("#a", channel);
+        var (key, entries) = Assert.Single(_budget.TakeEndedDigests(Start + PipelineThrottle.Window));
+        Assert.Equal("#a", key);
         Assert.Equal(["3", "4"], entries.Select(e => e.Alert.AlertId));
 
         // Taken once: a new window starts with a fresh budget.
-        Assert.Empty(_budget.TakeEndedDigests(Start + ChannelBudget.Window));
-        Assert.True(_budget.TryPostSingle("#a", Entry("5"), budget: 2, Start + ChannelBudget.Window));
+        Assert.Empty(_budget.TakeEndedDigests(Start + PipelineThrottle.Window));
+        Assert.True(_budget.TryPostSingle("#a", Entry("5"), budget: 2, Start + PipelineThrottle.Window));
     }
 
     [Fact]
-    public void each_channel_has_its_own_window()
+    public void each_key_has_its_own_window()
     {
         Assert.True(_budget.TryPostSingle("#a", Entry("1"), budget: 1, Start));
         Assert.True(_budget.TryPostSingle("#b", Entry("2"), budget: 1, Start));
         Assert.False(_budget.TryPostSingle("#a", Entry("3"), budget: 1, Start));
 
-        Assert.Equal("#a", Assert.Single(_budget.TakeEndedDigests(Start + ChannelBudget.Window)).Channel);
+        Assert.Equal("#a", Assert.Single(_budget.TakeEndedDigests(Start + PipelineThrottle.Window)).Key);
     }
 
     [Fact]

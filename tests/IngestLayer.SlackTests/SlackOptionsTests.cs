@@ -58,12 +58,42 @@ public sealed class SlackOptionsTests
     [Theory]
     [InlineData("0")]
     [InlineData("-3")]
-    [InlineData("1001")]
-    public void a_channel_budget_outside_1_to_1000_is_rejected(string configured)
+    [InlineData("61")]
+    public void a_channel_budget_outside_1_to_60_is_rejected(string configured)
     {
         var error = Assert.Throws<OptionsValidationException>(() => Bind(new() { ["Slack:ChannelBudgetPerMinute"] = configured }));
 
-        Assert.Contains("Slack:ChannelBudgetPerMinute must be between 1 and 1000.", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Slack:ChannelBudgetPerMinute must be between 1 and 60 (Slack takes about one message a second per channel).", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void the_operator_settings_are_bound_from_configuration()
+    {
+        var options = Bind(new()
+        {
+            ["Slack:OperatorChannel"] = "#ops-alerts",
+            ["Slack:OperatorNoticeAfterFailures"] = "5",
+            ["Slack:OperatorNoticeCooldownMinutes"] = "15",
+        });
+
+        Assert.Equal("#ops-alerts", options.OperatorChannelOrNull);
+        Assert.Equal(5, options.OperatorNoticeAfterFailures);
+        Assert.Equal(15, options.OperatorNoticeCooldownMinutes);
+        Assert.Null(Bind([]).OperatorChannelOrNull);
+        Assert.Equal(3, Bind([]).OperatorNoticeAfterFailures);
+        Assert.Equal(60, Bind([]).OperatorNoticeCooldownMinutes);
+    }
+
+    [Theory]
+    [InlineData("Slack:OperatorChannel", "#ops alerts", "Slack:OperatorChannel must be a channel name such as #ops-alerts or a channel id such as C0123456789; got '#ops alerts'.")]
+    [InlineData("Slack:OperatorChannel", "#", "Slack:OperatorChannel must be a channel name such as #ops-alerts or a channel id such as C0123456789; got '#'.")]
+    [InlineData("Slack:OperatorNoticeAfterFailures", "0", "Slack:OperatorNoticeAfterFailures must be between 1 and 1000.")]
+    [InlineData("Slack:OperatorNoticeCooldownMinutes", "0", "Slack:OperatorNoticeCooldownMinutes must be between 1 and 10080 (a week).")]
+    public void bad_operator_settings_are_rejected_naming_the_key(string key, string value, string message)
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => Bind(new() { [key] = value }));
+
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
