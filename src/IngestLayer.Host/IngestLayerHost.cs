@@ -34,6 +34,7 @@ public static class IngestLayerHost
         app.MapSlackApi();
         app.MapSlackInstallApi();
         app.MapSlackOpsApi();
+        app.MapSlackHealthApi();
         app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
         return app;
     }
