@@ -410,7 +410,10 @@ public sealed partial class FakeSlack : IAsyncDisposable
             var type = block.TryGetProperty("type", out var t) ? t.GetString() : null;
             var text = block.TryGetProperty("text", out var x) && x.ValueKind == JsonValueKind.Object ? x.GetProperty("text").GetString() ?? "" : null;
             var fields = block.TryGetProperty("fields", out var f) ? f.EnumerateArray().Select(e => e.GetProperty("text").GetString() ?? "").ToList() : [];
-            var elements = block.TryGetProperty("elements", out var e) ? e.EnumerateArray().Select(el => el.TryGetProperty("text", out var et) ? et.GetString() ?? "" : "").ToList() : [];
+            // A context's elements are text objects (or images); an actions block's are buttons, whose text Slack limits apart.
+            var elements = type == "context" && block.TryGetProperty("elements", out var e)
+                ? e.EnumerateArray().Select(el => el.TryGetProperty("text", out var et) && et.ValueKind == JsonValueKind.String ? et.GetString() ?? "" : "").ToList()
+                : [];
             var tooLong = type switch
             {
                 "header" => text is null || text.Length > 150 || x.GetProperty("type").GetString() != "plain_text",
