@@ -1,4 +1,5 @@
 using IngestLayer.Contracts;
+using IngestLayer.Slack;
 using IngestLayer.Storage;
 using IngestLayer.Storage.Postgres;
 using IngestLayer.Testing;
@@ -149,9 +150,10 @@ public sealed class AlertThreadingTests : IAsyncLifetime
         }
     }
 
-    // Enqueues an alert for the account and waits until the fake Slack has it.
+    // Enqueues an alert for the account and waits until the fake Slack has it; a second on, so it is the channel's turn.
     private async Task<FakeSlackMessage> DeliverAsync(string accountId, string channel = "#alerts", string? signal = null)
     {
+        _time.Advance(ChannelLane.MessageInterval);
         var before = _slack.Messages.Count;
         var alert = await EnqueueAsync(accountId, channel, signal);
         var messages = await _slack.WaitForMessagesAsync(before + 1, MessageTimeout);
