@@ -12,7 +12,8 @@ public class SlackHealthApiTests(HostFixture host)
     {
         var channel = "#health-" + Guid.NewGuid().ToString("N")[..6];
         var account = Api.NewId("health");
-        host.Slack.AddChannel(channel, botIsMember: false);
+        // Private: the bot cannot join it by itself.
+        host.Slack.AddChannel(channel, botIsMember: false, isPrivate: true);
         using (var csv = new StringContent($"account_id,owner,slack_channel\n{account},ada@vendor.example,{channel}\n", Encoding.UTF8, "text/csv"))
         using (var import = new HttpRequestMessage(HttpMethod.Post, "/ops/owners/import") { Content = csv })
         {
@@ -32,10 +33,13 @@ public class SlackHealthApiTests(HostFixture host)
         Assert.Equal(200, (int)response.StatusCode);
         Assert.Null(body["operator_channel"]);
         var health = Assert.Single(body["channels"]!.AsArray(), c => c!["channel"]!.GetValue<string>() == channel)!;
+        Assert.Equal("default", health["workspace"]!.GetValue<string>());
         Assert.Equal("failing", health["status"]!.GetValue<string>());
         Assert.Equal(1, health["consecutive_failures"]!.GetValue<int>());
         Assert.Equal("not_in_channel", health["last_error"]!.GetValue<string>());
-        Assert.Equal("Invite the bot to the channel (/invite @yourapp) or grant chat:write.public", health["last_hint"]!.GetValue<string>());
+        Assert.Equal(
+            "The channel is private (or not found among public channels): the bot cannot join it by itself; invite it with /invite @yourapp",
+            health["last_hint"]!.GetValue<string>());
         Assert.NotNull(health["failing_since"]);
     }
 

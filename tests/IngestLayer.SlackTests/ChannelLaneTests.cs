@@ -10,7 +10,7 @@ public sealed class ChannelLaneTests
     [Fact]
     public void a_burst_spends_the_budget_on_singles_and_its_last_message_on_one_digest_of_the_rest()
     {
-        var lane = new ChannelLane("#a", budget: 3, Start);
+        var lane = new ChannelLane("default", "#a", budget: 3, Start);
         for (var i = 0; i < 6; i++)
         {
             lane.Enqueue(LaneJob.Single(Entry($"{i}")));
@@ -35,7 +35,7 @@ public sealed class ChannelLaneTests
     [Fact]
     public void messages_are_a_second_apart_and_wait_for_the_budget_to_refill()
     {
-        var lane = new ChannelLane("#a", budget: 2, Start);
+        var lane = new ChannelLane("default", "#a", budget: 2, Start);
         lane.Enqueue(LaneJob.Single(Entry("1")));
         lane.Take(Start, budget: 2);
         lane.Answered(Start.AddMilliseconds(300));
@@ -55,7 +55,7 @@ public sealed class ChannelLaneTests
     [Fact]
     public void a_paused_lane_waits_for_retry_after_and_gets_back_the_message_slack_refused()
     {
-        var lane = new ChannelLane("#a", budget: 1, Start);
+        var lane = new ChannelLane("default", "#a", budget: 1, Start);
         lane.Enqueue(LaneJob.Single(Entry("1")));
         lane.Take(Start, budget: 1);
         lane.Answered(Start);
@@ -72,7 +72,7 @@ public sealed class ChannelLaneTests
     [Fact]
     public void an_operator_notice_spends_no_budget_and_is_never_merged()
     {
-        var lane = new ChannelLane("#ops", budget: 1, Start);
+        var lane = new ChannelLane("default", "#ops", budget: 1, Start);
         lane.Enqueue(LaneJob.Single(Entry("1")));
         lane.Take(Start, budget: 1);
         lane.Answered(Start);
