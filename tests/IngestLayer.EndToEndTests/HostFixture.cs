@@ -1,13 +1,6 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
-using IngestLayer.Host;
 using IngestLayer.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace IngestLayer.EndToEndTests;
 
@@ -51,9 +44,7 @@ public sealed class HostFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Slack = await FakeSlack.StartAsync(o => o.Channels.Add("#default-alerts"));
-        _app = IngestLayerHost.Create(["--urls", "http://127.0.0.1:0"], builder =>
-        {
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        (_app, BaseAddress) = await LoopbackHost.StartAsync(new Dictionary<string, string?>
             {
                 ["IngestLayer:AdminToken"] = AdminToken,
                 ["IngestLayer:Sources:web:WriteKey"] = WriteKey,
@@ -77,40 +68,23 @@ public sealed class HostFixture : IAsyncLifetime
                 ["Slack:ClientId"] = Slack.ClientId,
                 ["Slack:ClientSecret"] = Slack.ClientSecret,
                 ["Slack:RedirectUri"] = SlackRedirectUri,
-                ["Orleans:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["Orleans:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Logging:LogLevel:Default"] = "Warning",
                 // Live feeds: a short heartbeat to see one, and a small buffer so a stalled subscriber is dropped soon.
                 ["IngestLayer:Live:HeartbeatInterval"] = "00:00:02",
                 ["IngestLayer:Live:BufferCapacity"] = "100",
             });
-        });
-        await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        BaseAddress = new Uri(address);
         Http.BaseAddress = BaseAddress;
     }
 
     public async Task DisposeAsync()
     {
-        if (_app is not null)
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
+        await LoopbackHost.StopAsync(_app);
 
         await Slack.DisposeAsync();
         Http.Dispose();
     }
 
     public static AuthenticationHeaderValue Bearer(string token) => new("Bearer", token);
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 [CollectionDefinition(Name)]

@@ -1,12 +1,5 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
-using IngestLayer.Host;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace IngestLayer.EndToEndTests;
@@ -46,8 +39,6 @@ public sealed class LimitedHostFixture : IAsyncLifetime
             ["IngestLayer:RateLimits:PerKeyEventsPerSecond"] = "1",
             ["IngestLayer:RateLimits:PerKeyBurstEvents"] = BurstEvents.ToString(CultureInfo.InvariantCulture),
             ["IngestLayer:RateLimits:MaxConcurrentRequests"] = "1",
-            ["Orleans:SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
-            ["Orleans:GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
             ["Logging:LogLevel:Default"] = "Information",
         };
         foreach (var (name, key) in ConfiguredKeys)
@@ -55,33 +46,20 @@ public sealed class LimitedHostFixture : IAsyncLifetime
             settings[$"IngestLayer:Sources:{name}:WriteKey"] = key;
         }
 
-        _app = IngestLayerHost.Create(["--urls", "http://127.0.0.1:0"], builder =>
+        (_app, var address) = await LoopbackHost.StartAsync(settings, builder =>
         {
-            builder.Configuration.AddInMemoryCollection(settings);
             builder.Logging.AddProvider(_logs);
             // Everything of our own, down to Trace, so a key logged at any level would be seen.
             builder.Logging.AddFilter<LogCapture>("IngestLayer", LogLevel.Trace);
         });
-        await _app.StartAsync();
-        Http.BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        Http.BaseAddress = address;
     }
 
     public async Task DisposeAsync()
     {
-        if (_app is not null)
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
+        await LoopbackHost.StopAsync(_app);
 
         Http.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

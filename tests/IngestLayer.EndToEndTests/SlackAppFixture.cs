@@ -1,17 +1,11 @@
-using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using IngestLayer.Grains;
-using IngestLayer.Host;
 using IngestLayer.Slack;
 using IngestLayer.Storage;
 using IngestLayer.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace IngestLayer.EndToEndTests;
@@ -47,9 +41,8 @@ public sealed class SlackAppFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Slack = await FakeSlack.StartAsync(o => o.Channels.Add("#default-alerts"));
-        _app = IngestLayerHost.Create(["--urls", "http://127.0.0.1:0"], builder =>
-        {
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        (_app, var address) = await LoopbackHost.StartAsync(
+            new Dictionary<string, string?>
             {
                 ["IngestLayer:AdminToken"] = AdminToken,
                 ["IngestLayer:Sources:web:WriteKey"] = WriteKey,
@@ -64,23 +57,15 @@ public sealed class SlackAppFixture : IAsyncLifetime
                 ["Slack:AccountUrlTemplate"] = AccountUrlTemplate,
                 // Every test posts to #default-alerts within the same minute; the most a channel takes, so no digests here.
                 ["Slack:ChannelBudgetPerMinute"] = "60",
-                ["Orleans:SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
-                ["Orleans:GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
                 ["Logging:LogLevel:Default"] = "Warning",
-            });
-            builder.Services.AddKeyedSingleton<TimeProvider>(AppClock.Key, AppTime);
-        });
-        await _app.StartAsync();
-        Http.BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+            },
+            builder => builder.Services.AddKeyedSingleton<TimeProvider>(AppClock.Key, AppTime));
+        Http.BaseAddress = address;
     }
 
     public async Task DisposeAsync()
     {
-        if (_app is not null)
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
+        await LoopbackHost.StopAsync(_app);
 
         await Slack.DisposeAsync();
         Http.Dispose();
@@ -134,11 +119,4 @@ public sealed class SlackAppFixture : IAsyncLifetime
         Api.EventuallyAsync(
             async () => await OpsGetAsync($"/ops/alerts?account_id={Uri.EscapeDataString(accountId)}&status={status}") is JsonArray alerts && alerts.Count >= count ? alerts : null,
             $"{count} alert(s) for account {accountId} with status {status}");
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
