@@ -112,4 +112,20 @@ public sealed class SlackTokenTests : IAsyncLifetime
         Assert.IsType<SlackPostResult.Ok>(await poster.PostAsync(Workspace, Message("#alerts"), CancellationToken.None));
         Assert.Equal(_slack.IssuedTokens[1], _slack.Calls[^1].BearerToken);
     }
+
+    [Fact]
+    public async Task a_message_is_updated_as_the_bot_of_its_workspace()
+    {
+        await using var services = SlackAppServices.Build(_slack, _time, botToken: _slack.BotToken);
+        await services.InstallAsync(_slack, Workspace);
+        var posted = Assert.IsType<SlackPostResult.Ok>(await services.GetRequiredService<SlackPoster>().PostAsync(Workspace, Message("#alerts"), CancellationToken.None));
+        var updater = services.GetRequiredService<SlackMessageUpdater>();
+        await updater.StartAsync(CancellationToken.None);
+
+        Assert.True(updater.Enqueue(Workspace, new SlackMessageUpdate(posted.Channel, posted.Ts, "acknowledged", System.Text.Json.JsonDocument.Parse("[]").RootElement)));
+
+        var calls = await _slack.WaitForCallsAsync(_slack.Calls.Count + 1, TimeSpan.FromSeconds(10));
+        Assert.Equal(("chat.update", _slack.IssuedTokens[0], (string?)null), (calls[^1].Method, calls[^1].BearerToken, calls[^1].Error));
+        await updater.StopAsync(CancellationToken.None);
+    }
 }
