@@ -30,6 +30,11 @@ public sealed class TwoHostCluster : IAsyncLifetime
 
     public string ConnectionString { get; private set; } = "";
 
+    /// <summary>The Slack both hosts talk to, with the app installable (client id, secret and redirect URI configured).</summary>
+    public FakeSlack Slack { get; private set; } = null!;
+
+    public const string SlackRedirectUri = "https://cluster.example.test/slack/oauth/callback";
+
     public HostProcess A { get; private set; } = null!;
 
     public HostProcess B { get; private set; } = null!;
@@ -42,6 +47,7 @@ public sealed class TwoHostCluster : IAsyncLifetime
     {
         _server = await PostgresServer.AcquireSharedAsync();
         ConnectionString = await _server.CreateDatabaseAsync("cluster");
+        Slack = await FakeSlack.StartAsync();
 
         // Started together on an empty database: both migrate, one waits for the other's advisory lock.
         var a = StartHostAsync("A");
@@ -88,6 +94,11 @@ public sealed class TwoHostCluster : IAsyncLifetime
         {
             await host.DisposeAsync();
         }
+        if (Slack is not null)
+        {
+            await Slack.DisposeAsync();
+        }
+
         if (_server is not null)
         {
             await _server.DropDatabaseAsync(ConnectionString);
@@ -102,5 +113,10 @@ public sealed class TwoHostCluster : IAsyncLifetime
         ["IngestLayer__GrainState__FlushInterval"] = "01:00:00",
         ["IngestLayer__Dispatch__CheckpointInterval"] = "01:00:00",
         ["IngestLayer__Dispatch__AdoptAfter"] = "04:00:00",
+        // No bot token: alerts stay in the dev inbox unless a test installs the app for its workspace.
+        ["Slack__ApiBaseUrl"] = Slack.BaseUrl,
+        ["Slack__ClientId"] = Slack.ClientId,
+        ["Slack__ClientSecret"] = Slack.ClientSecret,
+        ["Slack__RedirectUri"] = SlackRedirectUri,
     }, _ports[name]);
 }

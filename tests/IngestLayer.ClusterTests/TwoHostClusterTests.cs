@@ -142,4 +142,36 @@ public sealed class TwoHostClusterTests(TwoHostCluster cluster) : IClassFixture<
             before[account] = StateOf(state);
         }
     }
+
+    [Fact]
+    public async Task a_slack_app_installed_through_one_host_posts_through_the_other_with_the_token_never_stored_in_clear()
+    {
+        // The browser starts at host A; Slack sends it back to host B (a load balancer may well do that).
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(30) };
+        using var install = await browser.GetAsync(new Uri(cluster.A.BaseAddress, "/slack/install?workspace=slackws"));
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, install.StatusCode);
+        var callback = cluster.Slack.Authorize(install.Headers.Location!);
+        using var completed = await browser.GetAsync(new Uri(cluster.B.BaseAddress, callback.PathAndQuery));
+        var page = await completed.Content.ReadAsStringAsync();
+        Assert.True(completed.IsSuccessStatusCode, $"The callback on host B answered {(int)completed.StatusCode}: {page}");
+        Assert.Contains("Fake Slack", page, StringComparison.Ordinal);
+        var token = cluster.Slack.IssuedTokens[^1];
+
+        // In the database: the team, never the token; one key ring for both hosts.
+        var row = Assert.Single(await Sql.StringsAsync(cluster.ConnectionString, "SELECT row_to_json(i)::text FROM slack_installations i WHERE workspace = 'slackws'"));
+        Assert.Contains("T0FAKESLACK", row, StringComparison.Ordinal);
+        Assert.DoesNotContain(token, row, StringComparison.Ordinal);
+        Assert.Equal(1L, await Sql.ScalarAsync<long>(cluster.ConnectionString, "SELECT count(*) FROM data_protection_keys"));
+
+        // Host A decrypts what host B stored: it lists the team's channels as the installed bot.
+        var (status, channels, _) = await cluster.A.OpsAsync(HttpMethod.Get, "/ops/slack/channels?workspace=slackws");
+        Assert.Equal(200, status);
+        Assert.Contains(channels!["channels"]!.AsArray(), c => c!["name"]!.GetValue<string>() == "alerts");
+        Assert.Equal(token, cluster.Slack.Calls.Last(c => c.Method == "conversations.list").BearerToken);
+
+        // A replay of the callback, on either host, is refused: the state was used.
+        using var replayed = await browser.GetAsync(new Uri(cluster.A.BaseAddress, callback.PathAndQuery));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, replayed.StatusCode);
+        Assert.Contains("already used", await replayed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
 }
