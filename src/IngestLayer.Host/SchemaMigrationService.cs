@@ -1,3 +1,4 @@
+using IngestLayer.Storage;
 using IngestLayer.Storage.Postgres;
 using Npgsql;
 
@@ -15,7 +16,7 @@ namespace IngestLayer.Host;
 /// <see cref="IHostedService"/>, so nothing of it runs in the Starting phase. Hosts starting together queue
 /// on the migrator's advisory lock; a failure stops the host from starting, with the reason in the log.
 /// </remarks>
-internal sealed partial class SchemaMigrationService(SchemaMigrator migrator, StorageMode mode, ILogger<SchemaMigrationService> logger)
+internal sealed partial class SchemaMigrationService(SchemaMigrator migrator, PostgresKeyRing keyRing, StorageMode mode, ILogger<SchemaMigrationService> logger)
     : IHostedLifecycleService
 {
     public async Task StartingAsync(CancellationToken cancellationToken)
@@ -25,8 +26,14 @@ internal sealed partial class SchemaMigrationService(SchemaMigrator migrator, St
         {
             var result = await migrator.MigrateAsync(cancellationToken);
             LogMigrated(logger, database, result.Applied.Count, result.AlreadyApplied.Count);
+
+            // Before any host encrypts (Slack tokens, install states): hosts starting together agree on the first key.
+            if (await keyRing.EnsureKeyAsync(cancellationToken))
+            {
+                LogKeyCreated(logger, database);
+            }
         }
-        catch (Exception e) when (e is NpgsqlException or SchemaMigrationException)
+        catch (Exception e) when (e is NpgsqlException or SchemaMigrationException or StorageUnavailableException)
         {
             // The exception message names the failing file or the connection problem, never the connection string.
             LogMigrationFailed(logger, e, database);
@@ -46,6 +53,9 @@ internal sealed partial class SchemaMigrationService(SchemaMigrator migrator, St
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Schema of {Database} is up to date: applied {Applied} migration(s), {AlreadyApplied} already applied")]
     private static partial void LogMigrated(ILogger logger, string database, int applied, int alreadyApplied);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Created the first Data Protection key of the shared key ring in {Database}")]
+    private static partial void LogKeyCreated(ILogger logger, string database);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Could not bring the schema of {Database} up to date; the host will not start")]
     private static partial void LogMigrationFailed(ILogger logger, Exception exception, string database);

@@ -81,9 +81,11 @@ public static class PostgresServiceCollectionExtensions
         services.RemoveAll<ISlackInstallationStore>();
         services.AddSingleton<ISlackInstallationStore>(sp => sp.GetRequiredService<PostgresSlackInstallationStore>());
 
-        // Takes effect wherever Data Protection is used (the Slack token protector); harmless where it is not.
+        // The key ring every host shares; the host runs PostgresKeyRing.EnsureKeyAsync at start-up so the first key is made once.
+        services.AddDataProtection();
         services.AddOptions<KeyManagementOptions>()
             .Configure<NpgsqlDataSource>((o, dataSource) => o.XmlRepository = new PostgresXmlRepository(dataSource));
+        services.TryAddSingleton<PostgresKeyRing>();
         return services;
     }
 }

@@ -75,4 +75,48 @@ public sealed class PostgresSlackInstallationTests : IAsyncLifetime
         Assert.IsType<SlackInstallOutcome.Installed>(installed);
         Assert.Equal("state_reused", Assert.IsType<SlackInstallOutcome.Failed>(replayed).Error);
     }
+
+    [Fact]
+    public async Task hosts_starting_together_on_an_empty_key_ring_make_one_key_and_read_each_others_ciphertext()
+    {
+        var fresh = await _server.CreateDatabaseAsync("keyring");
+        try
+        {
+            await using (var dataSource = NpgsqlDataSource.Create(fresh))
+            {
+                await new SchemaMigrator(dataSource).MigrateAsync(CancellationToken.None);
+            }
+
+            var hosts = Enumerable.Range(0, 4).Select(_ => SlackAppServices.Build(_slack, postgres: fresh)).ToList();
+            try
+            {
+                var created = await Task.WhenAll(hosts.Select(h => h.GetRequiredService<PostgresKeyRing>().EnsureKeyAsync(CancellationToken.None)));
+
+                Assert.Single(created, c => c);
+                Assert.Equal(1L, await Sql.ScalarAsync<long>(fresh, "SELECT count(*) FROM data_protection_keys"));
+
+                // Every host encrypts with that key, so each reads what any other wrote.
+                var written = hosts.Select((h, i) => h.GetRequiredService<SlackTokenProtector>().Protect($"xoxb-host-{i}")).ToList();
+                for (var reader = 0; reader < hosts.Count; reader++)
+                {
+                    Assert.Equal(
+                        Enumerable.Range(0, hosts.Count).Select(i => $"xoxb-host-{i}"),
+                        written.Select(w => hosts[reader].GetRequiredService<SlackTokenProtector>().TryUnprotect(w)));
+                }
+
+                Assert.Equal(1L, await Sql.ScalarAsync<long>(fresh, "SELECT count(*) FROM data_protection_keys"));
+            }
+            finally
+            {
+                foreach (var host in hosts)
+                {
+                    await host.DisposeAsync();
+                }
+            }
+        }
+        finally
+        {
+            await _server.DropDatabaseAsync(fresh);
+        }
+    }
 }
