@@ -71,6 +71,12 @@ public sealed partial class SlackMessageUpdater(SlackClient slack, ISlackTokenSo
             result = await slack.UpdateMessageAsync(update, token.Value, stoppingToken);
         }
 
+        if (result is SlackPostResult.Permanent { Error: var error } && SlackTokenSource.DeadTokenErrors.Contains(error))
+        {
+            // The app was uninstalled: the installation is marked inactive here as when an alert finds out.
+            await tokens.ReportRejectedAsync(token, error, stoppingToken);
+        }
+
         if (result is not SlackPostResult.Ok)
         {
             LogFailed(update.Channel, update.Ts, result.ToString());

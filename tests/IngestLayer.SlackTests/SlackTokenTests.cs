@@ -128,4 +128,29 @@ public sealed class SlackTokenTests : IAsyncLifetime
         Assert.Equal(("chat.update", _slack.IssuedTokens[0], (string?)null), (calls[^1].Method, calls[^1].BearerToken, calls[^1].Error));
         await updater.StopAsync(CancellationToken.None);
     }
+
+    [Fact]
+    public async Task an_update_refused_as_token_revoked_marks_the_installation_inactive()
+    {
+        await using var services = SlackAppServices.Build(_slack, _time);
+        await services.InstallAsync(_slack, Workspace);
+        var posted = Assert.IsType<SlackPostResult.Ok>(await services.GetRequiredService<SlackPoster>().PostAsync(Workspace, Message("#alerts"), CancellationToken.None));
+        _slack.RevokeToken(_slack.IssuedTokens[0]);
+        var updater = services.GetRequiredService<SlackMessageUpdater>();
+        await updater.StartAsync(CancellationToken.None);
+
+        updater.Enqueue(Workspace, new SlackMessageUpdate(posted.Channel, posted.Ts, "acknowledged", System.Text.Json.JsonDocument.Parse("[]").RootElement));
+
+        var store = services.GetRequiredService<ISlackInstallationStore>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while ((await store.GetAsync(Workspace, CancellationToken.None))!.Active)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "Waited 10 s for the revoked chat.update to mark the installation inactive.");
+            await Task.Delay(20);
+        }
+
+        Assert.Equal("token_revoked", (await store.GetAsync(Workspace, CancellationToken.None))!.DeactivatedReason);
+        Assert.Equal(("chat.update", "token_revoked"), (_slack.Calls[^1].Method, _slack.Calls[^1].Error));
+        await updater.StopAsync(CancellationToken.None);
+    }
 }
