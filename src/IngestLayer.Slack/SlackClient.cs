@@ -45,13 +45,10 @@ public sealed partial class SlackClient(
     }
 
     /// <summary>
-    /// Replaces a message's text and blocks with <c>chat.update</c>, with the configured <c>Slack:BotToken</c>. On
-    /// success the result's ts is the message's own (an update does not make a new message).
+    /// Replaces a message's text and blocks with <c>chat.update</c>, as the bot of <paramref name="botToken"/> (only the
+    /// bot that posted a message may update it). On success the result's ts is the message's own (an update does not
+    /// make a new message).
     /// </summary>
-    public Task<SlackPostResult> UpdateMessageAsync(SlackMessageUpdate update, CancellationToken cancellationToken) =>
-        WithConfiguredToken(token => UpdateMessageAsync(update, token, cancellationToken));
-
-    /// <summary>As <see cref="UpdateMessageAsync(SlackMessageUpdate, CancellationToken)"/>, as the bot of <paramref name="botToken"/>.</summary>
     public Task<SlackPostResult> UpdateMessageAsync(SlackMessageUpdate update, string botToken, CancellationToken cancellationToken) =>
         SendAsync("chat.update", () => JsonContent.Create(update, SlackJsonContext.Default.SlackMessageUpdate), update.Channel, botToken, cancellationToken);
 
