@@ -56,7 +56,18 @@ public sealed partial class SlackInstaller(
         var valid = (SlackInstallStateReading.Valid)reading;
 
         // Used once whatever happens next: a denied or failed install is not to be replayed either.
-        if (!await store.TryConsumeStateAsync(valid.Nonce, valid.ExpiresAt, time.GetUtcNow(), cancellationToken))
+        bool firstUse;
+        try
+        {
+            firstUse = await store.TryConsumeStateAsync(valid.Nonce, valid.ExpiresAt, time.GetUtcNow(), cancellationToken);
+        }
+        catch (StorageUnavailableException ex)
+        {
+            LogStoreFailed(ex, valid.Workspace);
+            return StoreUnavailable(valid.Workspace);
+        }
+
+        if (!firstUse)
         {
             LogRefused("state_reused");
             return SlackInstallOutcome.Refused(400, "state_reused", "This install link was already used",
@@ -108,14 +119,17 @@ public sealed partial class SlackInstaller(
         catch (StorageUnavailableException ex)
         {
             LogStoreFailed(ex, valid.Workspace);
-            return SlackInstallOutcome.Refused(503, "store_unavailable", "The installation could not be saved",
-                "Slack granted the install, but IngestLayer could not store it just now. Start again from /slack/install in a moment.");
+            return StoreUnavailable(valid.Workspace);
         }
 
         tokens.Forget(valid.Workspace);
         LogInstalled(valid.Workspace, grant.TeamId, grant.TeamName, grant.Scopes, grant.RefreshToken is not null);
         return new SlackInstallOutcome.Installed(valid.Workspace, grant.TeamId, grant.TeamName, grant.Scopes);
     }
+
+    private static SlackInstallOutcome StoreUnavailable(string workspace) => SlackInstallOutcome.Refused(503, "store_unavailable",
+        "The installation could not be saved",
+        $"IngestLayer could not reach its database just now; nothing was installed. Start again from /slack/install?workspace={workspace} in a moment.");
 
     private SlackInstallOutcome Failure(SlackOAuthResult.Failed failed, string workspace) => failed.Error switch
     {
@@ -141,7 +155,7 @@ public sealed partial class SlackInstaller(
         Message = "Slack app installed for workspace {Workspace}: team {TeamId} ({TeamName}), scopes {Scopes}, token rotation {Rotating}")]
     private partial void LogInstalled(string workspace, string teamId, string teamName, string scopes, bool rotating);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Storing the Slack installation of workspace {Workspace} failed")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "The Slack install of workspace {Workspace} could not use the installation store")]
     private partial void LogStoreFailed(Exception exception, string workspace);
 }
 

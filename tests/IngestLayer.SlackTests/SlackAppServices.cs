@@ -16,7 +16,7 @@ internal static class SlackAppServices
 {
     public const string RedirectUri = "https://ingest.example.test/slack/oauth/callback";
 
-    public static ServiceProvider Build(FakeSlack slack, TimeProvider? time = null, string? postgres = null, string? botToken = null, LogCapture? logs = null, string? clientSecret = null)
+    public static ServiceProvider Build(FakeSlack slack, TimeProvider? time = null, string? postgres = null, string? botToken = null, LogCapture? logs = null, string? clientSecret = null, Action<IServiceCollection>? configure = null)
     {
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -49,6 +49,7 @@ internal static class SlackAppServices
             services.AddPostgresStorage(postgres);
         }
 
+        configure?.Invoke(services);
         services.AddSlackAlerts();
         return services.BuildServiceProvider();
     }

@@ -162,9 +162,40 @@ public sealed class SlackInstallerTests : IAsyncLifetime
         _slack = await FakeSlack.StartAsync();
     }
 
+    [Fact]
+    public async Task a_database_that_is_down_ends_on_a_503_and_asks_nothing_of_slack()
+    {
+        await using var services = SlackAppServices.Build(_slack, _time,
+            configure: s => s.AddSingleton<ISlackInstallationStore>(new UnreachableStore()));
+
+        var failed = Assert.IsType<SlackInstallOutcome.Failed>(await services.InstallAsync(_slack, Workspace));
+
+        Assert.Equal((503, "store_unavailable"), (failed.Status, failed.Error));
+        Assert.Contains("Start again from /slack/install?workspace=acme", failed.Message, StringComparison.Ordinal);
+        Assert.Empty(_slack.Calls);
+    }
+
     private Task<SlackInstallOutcome> CompleteAsync(Uri callback)
     {
         var query = QueryHelpers.ParseQuery(callback.Query);
         return Installer.CompleteAsync(query["code"], query["state"], null, CancellationToken.None);
+    }
+
+    /// <summary>A store whose database is unreachable, as PostgresSlackInstallationStore reports it.</summary>
+    private sealed class UnreachableStore : ISlackInstallationStore
+    {
+        private static StorageUnavailableException Down() => new("PostgreSQL could not record a Slack install state: connection refused.");
+
+        public ValueTask<SlackInstallation?> GetAsync(string workspace, CancellationToken cancellationToken) => throw Down();
+
+        public ValueTask<IReadOnlyList<SlackInstallation>> ListAsync(CancellationToken cancellationToken) => throw Down();
+
+        public ValueTask SaveAsync(SlackInstallation installation, CancellationToken cancellationToken) => throw Down();
+
+        public ValueTask<bool> RotateTokensAsync(string workspace, Guid installationId, int expectedVersion, SlackRotatedTokens tokens, CancellationToken cancellationToken) => throw Down();
+
+        public ValueTask<bool> DeactivateAsync(string workspace, Guid installationId, string reason, DateTimeOffset at, CancellationToken cancellationToken) => throw Down();
+
+        public ValueTask<bool> TryConsumeStateAsync(string nonce, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken) => throw Down();
     }
 }

@@ -50,11 +50,18 @@ public static class SlackOpsApi
         return app;
     }
 
-    private static async Task<Ok<InstallationsResponse>> ListInstallationsAsync(
+    private static async Task<Results<Ok<InstallationsResponse>, ProblemHttpResult>> ListInstallationsAsync(
         ISlackInstallationStore store, IOptionsMonitor<SlackOptions> slack, CancellationToken cancellationToken)
     {
-        var installations = await store.ListAsync(cancellationToken);
-        return TypedResults.Ok(new InstallationsResponse([.. installations.Select(InstallationResponse.From)], slack.CurrentValue.HasBotToken));
+        try
+        {
+            var installations = await store.ListAsync(cancellationToken);
+            return TypedResults.Ok(new InstallationsResponse([.. installations.Select(InstallationResponse.From)], slack.CurrentValue.HasBotToken));
+        }
+        catch (StorageUnavailableException)
+        {
+            return Problems.Unavailable("The Slack installations cannot be read just now (the database is unreachable); try again shortly.");
+        }
     }
 
     private static async Task<Results<Ok<ChannelsResponse>, ProblemHttpResult>> ListChannelsAsync(
@@ -65,7 +72,17 @@ public static class SlackOpsApi
             return bad;
         }
 
-        switch (await tokens.GetAsync(workspace, cancellationToken))
+        SlackCredential? credential;
+        try
+        {
+            credential = await tokens.GetAsync(workspace, cancellationToken);
+        }
+        catch (StorageUnavailableException)
+        {
+            return Problems.Unavailable("The workspace's Slack installation cannot be read just now (the database is unreachable); try again shortly.");
+        }
+
+        switch (credential)
         {
             case null:
                 return Problems.NotFound(
