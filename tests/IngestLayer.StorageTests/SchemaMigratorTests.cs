@@ -29,7 +29,7 @@ public sealed class SchemaMigratorTests(PostgresDatabase database, MigratedDatab
         var result = await new SchemaMigrator(dataSource).MigrateAsync(CancellationToken.None);
 
         var embedded = MigrationScripts.Embedded();
-        Assert.Equal(["0001_orleans_main.sql", "0002_orleans_clustering.sql", "0003_orleans_persistence.sql", "0004_orleans_reminders.sql", "0005_app_schema.sql", "0006_ingested_by_and_delivery_columns.sql", "0007_dispatch_checkpoints.sql", "0008_rules_and_snoozes.sql", "0009_owner_preferences.sql", "0010_pipelines.sql", "0011_sources.sql", "0012_webhook_sources.sql", "0013_slack_installations.sql", "0015_slack_threads.sql"],
+        Assert.Equal(["0001_orleans_main.sql", "0002_orleans_clustering.sql", "0003_orleans_persistence.sql", "0004_orleans_reminders.sql", "0005_app_schema.sql", "0006_ingested_by_and_delivery_columns.sql", "0007_dispatch_checkpoints.sql", "0008_rules_and_snoozes.sql", "0009_owner_preferences.sql", "0010_pipelines.sql", "0011_sources.sql", "0012_webhook_sources.sql", "0013_slack_installations.sql", "0014_slack_threads.sql"],
             embedded.Select(s => s.FileName));
         Assert.Equal(embedded.Select(s => s.FileName), result.Applied.Select(s => s.FileName));
         Assert.Empty(result.AlreadyApplied);
