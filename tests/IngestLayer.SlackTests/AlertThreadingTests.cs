@@ -3,8 +3,6 @@ using IngestLayer.Slack;
 using IngestLayer.Storage;
 using IngestLayer.Storage.Postgres;
 using IngestLayer.Testing;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 
 namespace IngestLayer.SlackTests;
@@ -13,31 +11,17 @@ namespace IngestLayer.SlackTests;
 /// Conversations, not pings: the day's follow-up alerts of an account go into the thread of its first one. The
 /// delivery worker on a fake clock, the real client and the fake Slack; the thread store in memory and on PostgreSQL.
 /// </summary>
-public sealed class AlertThreadingTests : IAsyncLifetime
+public sealed class AlertThreadingTests : FakeClockDeliveryTest
 {
-    private static readonly TimeSpan MessageTimeout = TimeSpan.FromSeconds(10);
-
-    private readonly FakeTimeProvider _time = new(SampleAlerts.FiredAt);
-    private readonly LogCapture _logs = new();
-    private MemoryAlertOutbox _outbox = null!;
-    private FakeSlack _slack = null!;
     private int _next;
-
-    public async Task InitializeAsync()
-    {
-        _outbox = new MemoryAlertOutbox(Options.Create(new EmbeddedOptions()), _time);
-        _slack = await FakeSlack.StartAsync();
-    }
-
-    public async Task DisposeAsync() => await _slack.DisposeAsync();
 
     [Fact]
     public async Task a_second_alert_for_an_account_the_same_day_goes_into_the_thread_of_the_first()
     {
-        await using var worker = await DeliveryWorker.StartAsync(_outbox, _time, _slack, _logs);
+        await using var worker = await DeliveryWorker.StartAsync(Outbox, Time, SlackServer, Logs);
 
         var first = await DeliverAsync("acc_1");
-        _time.Advance(TimeSpan.FromHours(5));
+        Time.Advance(TimeSpan.FromHours(5));
         var second = await DeliverAsync("acc_1");
 
         Assert.Null(first.ThreadTs);
@@ -49,7 +33,7 @@ public sealed class AlertThreadingTests : IAsyncLifetime
     [Fact]
     public async Task another_accounts_alert_starts_its_own_thread()
     {
-        await using var worker = await DeliveryWorker.StartAsync(_outbox, _time, _slack, _logs);
+        await using var worker = await DeliveryWorker.StartAsync(Outbox, Time, SlackServer, Logs);
 
         var first = await DeliverAsync("acc_1");
         var other = await DeliverAsync("acc_2");
@@ -63,10 +47,10 @@ public sealed class AlertThreadingTests : IAsyncLifetime
     [Fact]
     public async Task the_next_day_starts_a_new_thread()
     {
-        await using var worker = await DeliveryWorker.StartAsync(_outbox, _time, _slack, _logs);
+        await using var worker = await DeliveryWorker.StartAsync(Outbox, Time, SlackServer, Logs);
 
         var monday = await DeliverAsync("acc_1");
-        _time.Advance(TimeSpan.FromDays(1));
+        Time.Advance(TimeSpan.FromDays(1));
         var tuesday = await DeliverAsync("acc_1");
         var tuesdayAgain = await DeliverAsync("acc_1");
 
@@ -78,8 +62,8 @@ public sealed class AlertThreadingTests : IAsyncLifetime
     [Fact]
     public async Task the_same_account_in_another_channel_has_a_thread_of_its_own()
     {
-        _slack.AddChannel("#expansion");
-        await using var worker = await DeliveryWorker.StartAsync(_outbox, _time, _slack, _logs);
+        SlackServer.AddChannel("#expansion");
+        await using var worker = await DeliveryWorker.StartAsync(Outbox, Time, SlackServer, Logs);
 
         var inAlerts = await DeliverAsync("acc_1");
         var inExpansion = await DeliverAsync("acc_1", channel: "#expansion");
@@ -91,7 +75,7 @@ public sealed class AlertThreadingTests : IAsyncLifetime
     [Fact]
     public async Task pipeline_deliveries_are_never_threaded()
     {
-        await using var worker = await DeliveryWorker.StartAsync(_outbox, _time, _slack, _logs);
+        await using var worker = await DeliveryWorker.StartAsync(Outbox, Time, SlackServer, Logs);
 
         await DeliverAsync("acc_1");
         var relayed = await DeliverAsync("acc_1", signal: AlertSignals.Pipeline);
@@ -102,10 +86,10 @@ public sealed class AlertThreadingTests : IAsyncLifetime
     [Fact]
     public async Task a_failed_first_post_starts_no_thread()
     {
-        await using var worker = await DeliveryWorker.StartAsync(_outbox, _time, _slack, _logs);
-        _slack.SlackErrorNext(1, "invalid_blocks");
+        await using var worker = await DeliveryWorker.StartAsync(Outbox, Time, SlackServer, Logs);
+        SlackServer.SlackErrorNext(1, "invalid_blocks");
         var failed = await EnqueueAsync("acc_1");
-        await OutboxWait.ForStatusAsync(_outbox, failed.AlertId, AlertDeliveryStatus.Failed);
+        await OutboxWait.ForStatusAsync(Outbox, failed.AlertId, AlertDeliveryStatus.Failed);
 
         var next = await DeliverAsync("acc_1");
 
@@ -128,13 +112,13 @@ public sealed class AlertThreadingTests : IAsyncLifetime
             await using var secondHost = NpgsqlDataSource.Create(connectionString);
 
             FakeSlackMessage first;
-            await using (var worker = await DeliveryWorker.StartAsync(_outbox, _time, _slack, _logs, threads: new PostgresSlackThreadStore(firstHost)))
+            await using (var worker = await DeliveryWorker.StartAsync(Outbox, Time, SlackServer, Logs, threads: new PostgresSlackThreadStore(firstHost)))
             {
                 first = await DeliverAsync("acc_1");
             }
 
             // Another host (or this one restarted), with its own pool: it threads under the same message.
-            await using (var worker = await DeliveryWorker.StartAsync(_outbox, _time, _slack, _logs, threads: new PostgresSlackThreadStore(secondHost)))
+            await using (var worker = await DeliveryWorker.StartAsync(Outbox, Time, SlackServer, Logs, threads: new PostgresSlackThreadStore(secondHost)))
             {
                 var second = await DeliverAsync("acc_1");
                 Assert.Equal(first.Ts, second.ThreadTs);
@@ -153,23 +137,23 @@ public sealed class AlertThreadingTests : IAsyncLifetime
     // Enqueues an alert for the account and waits until the fake Slack has it; a second on, so it is the channel's turn.
     private async Task<FakeSlackMessage> DeliverAsync(string accountId, string channel = "#alerts", string? signal = null)
     {
-        _time.Advance(ChannelLane.MessageInterval);
-        var before = _slack.Messages.Count;
+        Time.Advance(ChannelLane.MessageInterval);
+        var before = SlackServer.Messages.Count;
         var alert = await EnqueueAsync(accountId, channel, signal);
-        var messages = await _slack.WaitForMessagesAsync(before + 1, MessageTimeout);
-        await OutboxWait.ForStatusAsync(_outbox, alert.AlertId, AlertDeliveryStatus.Sent);
+        var messages = await SlackServer.WaitForMessagesAsync(before + 1, MessageTimeout);
+        await OutboxWait.ForStatusAsync(Outbox, alert.AlertId, AlertDeliveryStatus.Sent);
         return messages[before];
     }
 
     private async Task<Alert> EnqueueAsync(string accountId, string channel = "#alerts", string? signal = null)
     {
-        var alert = SampleAlerts.PaidFeatureOnFreePlan(channel, $"al_thread_{_next++}") with { AccountId = accountId, FiredAt = _time.GetUtcNow() };
+        var alert = SampleAlerts.PaidFeatureOnFreePlan(channel, $"al_thread_{_next++}") with { AccountId = accountId, FiredAt = Time.GetUtcNow() };
         if (signal is not null)
         {
             alert = alert with { Signal = signal, Rule = "pl_relay" };
         }
 
-        Assert.True(await _outbox.EnqueueAsync(alert, CancellationToken.None));
+        Assert.True(await Outbox.EnqueueAsync(alert, CancellationToken.None));
         return alert;
     }
 }

@@ -3,8 +3,6 @@ using IngestLayer.Slack;
 using IngestLayer.Storage;
 using IngestLayer.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 
 namespace IngestLayer.SlackTests;
 
@@ -12,22 +10,8 @@ namespace IngestLayer.SlackTests;
 /// Slack:ChannelBudgetPerMinute and the channel's pace end to end: the delivery worker on a fake clock, the
 /// in-memory outbox, the real client and the fake Slack over loopback.
 /// </summary>
-public sealed class ChannelDigestDeliveryTests : IAsyncLifetime
+public sealed class ChannelDigestDeliveryTests() : FakeClockDeliveryTest(o => o.Channels.Add("expansion"))
 {
-    private static readonly TimeSpan MessageTimeout = TimeSpan.FromSeconds(10);
-
-    private readonly FakeTimeProvider _time = new(SampleAlerts.FiredAt);
-    private readonly LogCapture _logs = new();
-    private MemoryAlertOutbox _outbox = null!;
-    private FakeSlack _slack = null!;
-
-    public async Task InitializeAsync()
-    {
-        _outbox = new MemoryAlertOutbox(Options.Create(new EmbeddedOptions()), _time);
-        _slack = await FakeSlack.StartAsync(o => o.Channels.Add("expansion"));
-    }
-
-    public async Task DisposeAsync() => await _slack.DisposeAsync();
 
     [Fact]
     public async Task a_burst_beyond_the_budget_goes_out_as_one_single_then_one_digest_a_second_later_and_all_are_sent()
@@ -36,12 +20,12 @@ public sealed class ChannelDigestDeliveryTests : IAsyncLifetime
         await using var worker = await StartWorkerAsync(budget: 2);
 
         // The budget's first message goes alone; its last carries everything still waiting.
-        var single = Assert.Single(await _slack.WaitForMessagesAsync(1, MessageTimeout));
-        await OutboxWait.ForStatusAsync(_outbox, alerts[0].AlertId, AlertDeliveryStatus.Sent);
+        var single = Assert.Single(await SlackServer.WaitForMessagesAsync(1, MessageTimeout));
+        await OutboxWait.ForStatusAsync(Outbox, alerts[0].AlertId, AlertDeliveryStatus.Sent);
         Assert.Equal(AlertDeliveryStatus.Pending, (await EntryAsync(alerts[1].AlertId)).Status);
 
-        _time.Advance(ChannelLane.MessageInterval);
-        var messages = await _slack.WaitForMessagesAsync(2, MessageTimeout);
+        Time.Advance(ChannelLane.MessageInterval);
+        var messages = await SlackServer.WaitForMessagesAsync(2, MessageTimeout);
 
         Assert.Equal("Account 0", AccountOf(single));
         var digest = messages[1];
@@ -52,14 +36,14 @@ public sealed class ChannelDigestDeliveryTests : IAsyncLifetime
             Sections(digest).Select(line => line[(line.IndexOf(" · ", StringComparison.Ordinal) + 3)..line.IndexOf(" (", StringComparison.Ordinal)]));
         for (var i = 0; i < alerts.Count; i++)
         {
-            var entry = await OutboxWait.ForStatusAsync(_outbox, alerts[i].AlertId, AlertDeliveryStatus.Sent);
+            var entry = await OutboxWait.ForStatusAsync(Outbox, alerts[i].AlertId, AlertDeliveryStatus.Sent);
             Assert.Equal(i == 0 ? single.Ts : digest.Ts, entry.SlackTs);
         }
 
         // Nothing is sent twice: a minute on, the worker has nothing left to post.
-        _time.Advance(TimeSpan.FromMinutes(1));
+        Time.Advance(TimeSpan.FromMinutes(1));
         await Task.Delay(TimeSpan.FromSeconds(1.5));
-        Assert.Equal(2, _slack.Messages.Count);
+        Assert.Equal(2, SlackServer.Messages.Count);
     }
 
     [Fact]
@@ -67,22 +51,22 @@ public sealed class ChannelDigestDeliveryTests : IAsyncLifetime
     {
         var first = await EnqueueAsync("#alerts", 1);
         await using var worker = await StartWorkerAsync(budget: 1);
-        await OutboxWait.ForStatusAsync(_outbox, first[0].AlertId, AlertDeliveryStatus.Sent);
+        await OutboxWait.ForStatusAsync(Outbox, first[0].AlertId, AlertDeliveryStatus.Sent);
 
         var later = await EnqueueAsync("#alerts", 3, firstIndex: 1);
 
         // A budget of one a minute: nothing more until the minute since the last message has passed.
-        _time.Advance(TimeSpan.FromSeconds(59));
+        Time.Advance(TimeSpan.FromSeconds(59));
         await Task.Delay(TimeSpan.FromSeconds(1.5));
-        Assert.Single(_slack.Messages);
+        Assert.Single(SlackServer.Messages);
 
-        _time.Advance(TimeSpan.FromSeconds(1));
-        var messages = await _slack.WaitForMessagesAsync(2, MessageTimeout);
+        Time.Advance(TimeSpan.FromSeconds(1));
+        var messages = await SlackServer.WaitForMessagesAsync(2, MessageTimeout);
 
         Assert.Equal("3 more alerts for #alerts", Header(messages[1]));
         foreach (var alert in later)
         {
-            Assert.Equal(messages[1].Ts, (await OutboxWait.ForStatusAsync(_outbox, alert.AlertId, AlertDeliveryStatus.Sent)).SlackTs);
+            Assert.Equal(messages[1].Ts, (await OutboxWait.ForStatusAsync(Outbox, alert.AlertId, AlertDeliveryStatus.Sent)).SlackTs);
         }
     }
 
@@ -93,18 +77,18 @@ public sealed class ChannelDigestDeliveryTests : IAsyncLifetime
         await using var worker = await StartWorkerAsync(budget: 3);
 
         // One message to each channel at once; each channel's second a second after the first was answered.
-        var first = await _slack.WaitForMessagesAsync(2, MessageTimeout);
+        var first = await SlackServer.WaitForMessagesAsync(2, MessageTimeout);
         Assert.Equal(["#alerts", "#expansion"], first.Select(m => m.Channel).Order(StringComparer.Ordinal));
-        await OutboxWait.ForStatusAsync(_outbox, alerts[0].AlertId, AlertDeliveryStatus.Sent);
-        await OutboxWait.ForStatusAsync(_outbox, alerts[2].AlertId, AlertDeliveryStatus.Sent);
-        _time.Advance(ChannelLane.MessageInterval);
-        var messages = await _slack.WaitForMessagesAsync(4, MessageTimeout);
+        await OutboxWait.ForStatusAsync(Outbox, alerts[0].AlertId, AlertDeliveryStatus.Sent);
+        await OutboxWait.ForStatusAsync(Outbox, alerts[2].AlertId, AlertDeliveryStatus.Sent);
+        Time.Advance(ChannelLane.MessageInterval);
+        var messages = await SlackServer.WaitForMessagesAsync(4, MessageTimeout);
 
         Assert.Equal(["#alerts", "#alerts", "#expansion", "#expansion"], messages.Select(m => m.Channel).Order(StringComparer.Ordinal));
         Assert.DoesNotContain(messages, m => Header(m).Contains("more alert", StringComparison.Ordinal));
         foreach (var alert in alerts)
         {
-            await OutboxWait.ForStatusAsync(_outbox, alert.AlertId, AlertDeliveryStatus.Sent);
+            await OutboxWait.ForStatusAsync(Outbox, alert.AlertId, AlertDeliveryStatus.Sent);
         }
 
         Assert.Equal(4, messages.Select(m => m.Ts).Distinct().Count());
@@ -124,7 +108,7 @@ public sealed class ChannelDigestDeliveryTests : IAsyncLifetime
                 Rule = "recipe",
                 ThrottlePerMinute = 1,
             };
-            await _outbox.EnqueueAsync(delivery, CancellationToken.None);
+            await Outbox.EnqueueAsync(delivery, CancellationToken.None);
             deliveries.Add(delivery);
         }
 
@@ -132,29 +116,29 @@ public sealed class ChannelDigestDeliveryTests : IAsyncLifetime
         await using var worker = await StartWorkerAsync(budget: 5);
 
         // The pipeline's first message and the rule's alert go out on their own, a second apart; the channel budget has room to spare.
-        await OutboxWait.ForStatusAsync(_outbox, deliveries[0].AlertId, AlertDeliveryStatus.Sent);
-        _time.Advance(ChannelLane.MessageInterval);
-        var singles = await _slack.WaitForMessagesAsync(2, MessageTimeout);
+        await OutboxWait.ForStatusAsync(Outbox, deliveries[0].AlertId, AlertDeliveryStatus.Sent);
+        Time.Advance(ChannelLane.MessageInterval);
+        var singles = await SlackServer.WaitForMessagesAsync(2, MessageTimeout);
         Assert.Equal(["Account 0", "Account 3"], singles.Select(m => AccountOf(m)).Order());
-        await OutboxWait.ForStatusAsync(_outbox, rule.AlertId, AlertDeliveryStatus.Sent);
+        await OutboxWait.ForStatusAsync(Outbox, rule.AlertId, AlertDeliveryStatus.Sent);
         Assert.Equal(AlertDeliveryStatus.Pending, (await EntryAsync(deliveries[1].AlertId)).Status);
 
-        _time.Advance(PipelineThrottle.Window);
-        var messages = await _slack.WaitForMessagesAsync(3, MessageTimeout);
+        Time.Advance(PipelineThrottle.Window);
+        var messages = await SlackServer.WaitForMessagesAsync(3, MessageTimeout);
 
         Assert.Equal(3, messages.Count);
         Assert.Equal("2 more alerts for #alerts", Header(messages[2]));
         foreach (var delivery in deliveries.Skip(1))
         {
-            Assert.Equal(messages[2].Ts, (await OutboxWait.ForStatusAsync(_outbox, delivery.AlertId, AlertDeliveryStatus.Sent)).SlackTs);
+            Assert.Equal(messages[2].Ts, (await OutboxWait.ForStatusAsync(Outbox, delivery.AlertId, AlertDeliveryStatus.Sent)).SlackTs);
         }
     }
 
     [Fact]
     public async Task a_rate_limited_digest_is_retried_as_a_digest_no_sooner_than_retry_after()
     {
-        _slack.RateLimitNext(1, retryAfterSeconds: 30);
-        var start = _time.GetUtcNow();
+        SlackServer.RateLimitNext(1, retryAfterSeconds: 30);
+        var start = Time.GetUtcNow();
         var alerts = await EnqueueAsync("#alerts", 3);
 
         // A budget of one: more than one alert waiting means they all go in one digest.
@@ -162,27 +146,27 @@ public sealed class ChannelDigestDeliveryTests : IAsyncLifetime
 
         foreach (var alert in alerts)
         {
-            var retrying = await OutboxWait.ForStatusAsync(_outbox, alert.AlertId, AlertDeliveryStatus.Retrying);
+            var retrying = await OutboxWait.ForStatusAsync(Outbox, alert.AlertId, AlertDeliveryStatus.Retrying);
             Assert.Equal("ratelimited", retrying.Error);
             Assert.Equal(start.AddSeconds(30), retrying.NextAttemptAt);
         }
 
-        Assert.Equal([429], _slack.Calls.Select(c => c.StatusCode));
+        Assert.Equal([429], SlackServer.Calls.Select(c => c.StatusCode));
 
         // Not due before Retry-After has passed.
-        _time.Advance(TimeSpan.FromSeconds(29));
+        Time.Advance(TimeSpan.FromSeconds(29));
         await Task.Delay(TimeSpan.FromSeconds(1.5));
-        Assert.Single(_slack.Calls);
+        Assert.Single(SlackServer.Calls);
 
         // Slack refused the first post, so it spent none of the budget: the retry goes as soon as Retry-After has passed.
-        _time.Advance(TimeSpan.FromSeconds(1));
-        var digest = Assert.Single(await _slack.WaitForMessagesAsync(1, MessageTimeout));
+        Time.Advance(TimeSpan.FromSeconds(1));
+        var digest = Assert.Single(await SlackServer.WaitForMessagesAsync(1, MessageTimeout));
 
         Assert.Equal("3 more alerts for #alerts", Header(digest));
         Assert.Equal(3, Sections(digest).Count);
         foreach (var alert in alerts)
         {
-            var sent = await OutboxWait.ForStatusAsync(_outbox, alert.AlertId, AlertDeliveryStatus.Sent, attempts: 2);
+            var sent = await OutboxWait.ForStatusAsync(Outbox, alert.AlertId, AlertDeliveryStatus.Sent, attempts: 2);
             Assert.Equal(digest.Ts, sent.SlackTs);
             Assert.Null(sent.Error);
         }
@@ -191,20 +175,20 @@ public sealed class ChannelDigestDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task a_digest_refused_by_slack_marks_every_alert_in_it_failed_with_the_reason()
     {
-        _slack.SlackErrorNext(1, "channel_not_found");
+        SlackServer.SlackErrorNext(1, "channel_not_found");
         var alerts = await EnqueueAsync("#alerts", 3);
         await using var worker = await StartWorkerAsync(budget: 1);
 
         foreach (var alert in alerts)
         {
-            var failed = await OutboxWait.ForStatusAsync(_outbox, alert.AlertId, AlertDeliveryStatus.Failed);
+            var failed = await OutboxWait.ForStatusAsync(Outbox, alert.AlertId, AlertDeliveryStatus.Failed);
             Assert.Equal("channel_not_found", failed.Error);
             Assert.Equal("Check the channel name, or invite the bot: /invite @yourapp", failed.Hint);
             Assert.Null(failed.SlackTs);
         }
 
-        Assert.Single(_slack.Calls);
-        Assert.Empty(_slack.Messages);
+        Assert.Single(SlackServer.Calls);
+        Assert.Empty(SlackServer.Messages);
     }
 
     private async Task<List<Alert>> EnqueueAsync(string channel, int count, int firstIndex = 0)
@@ -213,18 +197,12 @@ public sealed class ChannelDigestDeliveryTests : IAsyncLifetime
         for (var i = firstIndex; i < firstIndex + count; i++)
         {
             var alert = SampleAlerts.PaidFeatureOnFreePlan(channel, $"al_budget_{i}") with { AccountId = $"acc_{i}", AccountName = $"Account {i}" };
-            await _outbox.EnqueueAsync(alert, CancellationToken.None);
+            await Outbox.EnqueueAsync(alert, CancellationToken.None);
             alerts.Add(alert);
         }
 
         return alerts;
     }
-
-    private async Task<OutboxEntry> EntryAsync(string alertId) =>
-        (await _outbox.QueryAsync(new AlertQuery(), CancellationToken.None)).Single(e => e.Alert.AlertId == alertId);
-
-    private static string Header(FakeSlackMessage message) =>
-        message.Blocks!.Value[0].GetProperty("text").GetProperty("text").GetString()!;
 
     // A single alert's account name, from its "Account" field.
     private static string AccountOf(FakeSlackMessage message) =>
@@ -241,5 +219,5 @@ public sealed class ChannelDigestDeliveryTests : IAsyncLifetime
             .Select(b => b.GetProperty("text").GetProperty("text").GetString()!)];
 
     private Task<DeliveryWorker> StartWorkerAsync(int budget) =>
-        DeliveryWorker.StartAsync(_outbox, _time, _slack, _logs, o => o.ChannelBudgetPerMinute = budget);
+        DeliveryWorker.StartAsync(Outbox, Time, SlackServer, Logs, o => o.ChannelBudgetPerMinute = budget);
 }

@@ -1,10 +1,7 @@
 using IngestLayer.Contracts;
 using IngestLayer.Slack;
 using IngestLayer.Storage;
-using IngestLayer.Testing;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 
 namespace IngestLayer.SlackTests;
 
@@ -12,34 +9,20 @@ namespace IngestLayer.SlackTests;
 /// What a channel's failures do: a 429 pauses that channel only, a permanent error fails the alert at once, and a
 /// channel that keeps failing is reported to the operator once. The delivery worker on a fake clock, the fake Slack.
 /// </summary>
-public sealed class ChannelFailureTests : IAsyncLifetime
+public sealed class ChannelFailureTests() : FakeClockDeliveryTest(o =>
 {
-    private static readonly TimeSpan MessageTimeout = TimeSpan.FromSeconds(10);
-
-    private readonly FakeTimeProvider _time = new(SampleAlerts.FiredAt);
-    private readonly LogCapture _logs = new();
-    private MemoryAlertOutbox _outbox = null!;
-    private FakeSlack _slack = null!;
-
-    public async Task InitializeAsync()
-    {
-        _outbox = new MemoryAlertOutbox(Options.Create(new EmbeddedOptions()), _time);
-        _slack = await FakeSlack.StartAsync(o =>
-        {
-            o.Channels.Add("expansion");
-            o.Channels.Add("ops");
-            // Private: the bot cannot join it by itself, so posting there keeps failing until someone invites it.
-            o.PrivateChannels.Add("sales-private");
-        });
-    }
-
-    public async Task DisposeAsync() => await _slack.DisposeAsync();
+    o.Channels.Add("expansion");
+    o.Channels.Add("ops");
+    // Private: the bot cannot join it by itself, so posting there keeps failing until someone invites it.
+    o.PrivateChannels.Add("sales-private");
+})
+{
 
     [Fact]
     public async Task a_429_on_one_channel_pauses_that_channel_until_retry_after_while_another_keeps_going()
     {
-        var start = _time.GetUtcNow();
-        _slack.RateLimitChannelNext("#alerts", 1, retryAfterSeconds: 30);
+        var start = Time.GetUtcNow();
+        SlackServer.RateLimitChannelNext("#alerts", 1, retryAfterSeconds: 30);
         var limited = await EnqueueAsync("#alerts", 2, "lim");
         var flowing = await EnqueueAsync("#expansion", 3, "flow");
         await using var worker = await StartWorkerAsync(o => o.ChannelBudgetPerMinute = 60);
@@ -47,30 +30,30 @@ public sealed class ChannelFailureTests : IAsyncLifetime
         // #alerts answered 429: both its alerts wait for Retry-After; #expansion goes on, one a second.
         foreach (var alert in limited)
         {
-            var waiting = await OutboxWait.ForStatusAsync(_outbox, alert.AlertId, AlertDeliveryStatus.Retrying);
+            var waiting = await OutboxWait.ForStatusAsync(Outbox, alert.AlertId, AlertDeliveryStatus.Retrying);
             Assert.Equal("ratelimited", waiting.Error);
             Assert.Equal(start.AddSeconds(30), waiting.NextAttemptAt);
         }
 
-        await AdvanceUntilAsync(() => _slack.Messages.Count(m => m.Channel == "#expansion") == 3, "#expansion's three messages");
+        await AdvanceUntilAsync(() => SlackServer.Messages.Count(m => m.Channel == "#expansion") == 3, "#expansion's three messages");
         var later = (await EnqueueAsync("#alerts", 1, "later"))[0];
-        var report = Assert.Single(worker.Health.Report(_time.GetUtcNow()), r => r.Channel == "#alerts");
+        var report = Assert.Single(worker.Health.Report(Time.GetUtcNow()), r => r.Channel == "#alerts");
         Assert.Equal(SlackChannelStatus.Paused, report.Status);
         Assert.Equal(start.AddSeconds(30), report.PausedUntil);
 
         // Up to a second before the pause ends: not one more call to #alerts, even for an alert that came in meanwhile.
         await AdvanceToAsync(start.AddSeconds(29));
         await Task.Delay(TimeSpan.FromSeconds(1.5));
-        Assert.Single(_slack.Calls, c => c.Channel == "#alerts");
-        Assert.Equal(start.AddSeconds(30), (await OutboxWait.ForStatusAsync(_outbox, later.AlertId, AlertDeliveryStatus.Retrying)).NextAttemptAt);
+        Assert.Single(SlackServer.Calls, c => c.Channel == "#alerts");
+        Assert.Equal(start.AddSeconds(30), (await OutboxWait.ForStatusAsync(Outbox, later.AlertId, AlertDeliveryStatus.Retrying)).NextAttemptAt);
 
-        await AdvanceUntilAsync(() => _slack.Messages.Count(m => m.Channel == "#alerts") == 3, "#alerts' three messages after the pause");
+        await AdvanceUntilAsync(() => SlackServer.Messages.Count(m => m.Channel == "#alerts") == 3, "#alerts' three messages after the pause");
         foreach (var alert in limited.Append(later).Concat(flowing))
         {
-            await OutboxWait.ForAsync(_outbox, alert.AlertId, e => e.Status == AlertDeliveryStatus.Sent, "sent");
+            await OutboxWait.ForAsync(Outbox, alert.AlertId, e => e.Status == AlertDeliveryStatus.Sent, "sent");
         }
 
-        Assert.Equal([429, 200, 200, 200], _slack.Calls.Where(c => c.Channel == "#alerts").Select(c => c.StatusCode));
+        Assert.Equal([429, 200, 200, 200], SlackServer.Calls.Where(c => c.Channel == "#alerts").Select(c => c.StatusCode));
     }
 
     [Theory]
@@ -87,22 +70,22 @@ public sealed class ChannelFailureTests : IAsyncLifetime
     [InlineData("an_error_slack_adds_tomorrow")]
     public async Task a_permanent_error_fails_the_alert_with_the_reason_and_a_one_line_hint_and_is_not_retried(string error)
     {
-        _slack.SlackErrorNext(1, error);
+        SlackServer.SlackErrorNext(1, error);
         var alert = (await EnqueueAsync("#alerts", 1, "perm"))[0];
         await using var worker = await StartWorkerAsync();
 
-        var failed = await OutboxWait.ForStatusAsync(_outbox, alert.AlertId, AlertDeliveryStatus.Failed);
+        var failed = await OutboxWait.ForStatusAsync(Outbox, alert.AlertId, AlertDeliveryStatus.Failed);
 
         Assert.Equal(error, failed.Error);
         Assert.False(string.IsNullOrWhiteSpace(failed.Hint));
         Assert.DoesNotContain("\n", failed.Hint, StringComparison.Ordinal);
-        Assert.Contains(_logs.Lines, l => l.Level == LogLevel.Error && l.Message == $"Alert {alert.AlertId} failed: {error}. {failed.Hint}");
+        Assert.Contains(Logs.Lines, l => l.Level == LogLevel.Error && l.Message == $"Alert {alert.AlertId} failed: {error}. {failed.Hint}");
 
         // Not retried, however long one waits. (not_in_channel, which the bot first tries to fix by joining, is in the tests below.)
-        _time.Advance(TimeSpan.FromHours(1));
+        Time.Advance(TimeSpan.FromHours(1));
         await Task.Delay(TimeSpan.FromSeconds(1.2));
-        Assert.Single(_slack.Calls);
-        Assert.Equal(1, (await OutboxWait.ForStatusAsync(_outbox, alert.AlertId, AlertDeliveryStatus.Failed)).Attempts);
+        Assert.Single(SlackServer.Calls);
+        Assert.Equal(1, (await OutboxWait.ForStatusAsync(Outbox, alert.AlertId, AlertDeliveryStatus.Failed)).Attempts);
     }
 
     [Fact]
@@ -118,34 +101,34 @@ public sealed class ChannelFailureTests : IAsyncLifetime
         await AdvanceUntilAsync(() => Posts("#sales-private") == 6, "six attempts to #sales-private");
         foreach (var alert in alerts)
         {
-            await OutboxWait.ForStatusAsync(_outbox, alert.AlertId, AlertDeliveryStatus.Failed);
+            await OutboxWait.ForStatusAsync(Outbox, alert.AlertId, AlertDeliveryStatus.Failed);
         }
 
         // One notice after the third failure in a row, not one per alert.
-        var notice = Assert.Single(await _slack.WaitForMessagesAsync(1, MessageTimeout));
+        var notice = Assert.Single(await SlackServer.WaitForMessagesAsync(1, MessageTimeout));
         Assert.Equal("#ops", notice.Channel);
         Assert.Equal(
             "Deliveries to #sales-private are failing: not_in_channel — The channel is private (or not found among public channels): the bot cannot join it by itself; invite it with /invite @yourapp",
             notice.Text);
-        _time.Advance(TimeSpan.FromSeconds(5));
+        Time.Advance(TimeSpan.FromSeconds(5));
         await Task.Delay(TimeSpan.FromSeconds(1.2));
-        Assert.Single(_slack.Messages);
+        Assert.Single(SlackServer.Messages);
 
-        var report = Assert.Single(worker.Health.Report(_time.GetUtcNow()), r => r.Channel == "#sales-private");
+        var report = Assert.Single(worker.Health.Report(Time.GetUtcNow()), r => r.Channel == "#sales-private");
         Assert.Equal(SlackChannelStatus.Failing, report.Status);
         Assert.Equal(6, report.ConsecutiveFailures);
         Assert.Equal("not_in_channel", report.LastError);
         Assert.NotNull(report.OperatorNotifiedAt);
 
         // The operator invites the bot; the next alert goes through, and the operator hears so once.
-        _slack.AddChannel("sales-private");
+        SlackServer.AddChannel("sales-private");
         var fixedAlert = (await EnqueueAsync("#sales-private", 1, "fixed"))[0];
-        await AdvanceUntilAsync(() => _slack.Messages.Count == 3, "the alert and the recovery note");
-        await OutboxWait.ForStatusAsync(_outbox, fixedAlert.AlertId, AlertDeliveryStatus.Sent);
+        await AdvanceUntilAsync(() => SlackServer.Messages.Count == 3, "the alert and the recovery note");
+        await OutboxWait.ForStatusAsync(Outbox, fixedAlert.AlertId, AlertDeliveryStatus.Sent);
 
-        var recovered = _slack.Messages.Single(m => m.Channel == "#ops" && m != notice);
+        var recovered = SlackServer.Messages.Single(m => m.Channel == "#ops" && m != notice);
         Assert.Equal("Deliveries to #sales-private work again (after 6 attempts failed in a row).", recovered.Text);
-        Assert.Equal(SlackChannelStatus.Ok, worker.Health.Report(_time.GetUtcNow()).Single(r => r.Channel == "#sales-private").Status);
+        Assert.Equal(SlackChannelStatus.Ok, worker.Health.Report(Time.GetUtcNow()).Single(r => r.Channel == "#sales-private").Status);
     }
 
     [Fact]
@@ -161,16 +144,16 @@ public sealed class ChannelFailureTests : IAsyncLifetime
         await AdvanceUntilAsync(() => Posts("#sales-private") == 4, "four attempts");
         foreach (var alert in alerts)
         {
-            await OutboxWait.ForStatusAsync(_outbox, alert.AlertId, AlertDeliveryStatus.Failed);
+            await OutboxWait.ForStatusAsync(Outbox, alert.AlertId, AlertDeliveryStatus.Failed);
         }
 
-        var logged = Assert.Single(_logs.Lines, l => l.Message.StartsWith("Deliveries to #sales-private are failing", StringComparison.Ordinal));
+        var logged = Assert.Single(Logs.Lines, l => l.Message.StartsWith("Deliveries to #sales-private are failing", StringComparison.Ordinal));
         Assert.Equal(LogLevel.Error, logged.Level);
         Assert.Equal(
             "Deliveries to #sales-private are failing: 2 failed in a row, last not_in_channel. The channel is private (or not found among public channels): the bot cannot join it by itself; invite it with /invite @yourapp",
             logged.Message);
-        Assert.Empty(_slack.Messages);
-        Assert.Equal(4, worker.Health.Report(_time.GetUtcNow()).Single(r => r.Channel == "#sales-private").ConsecutiveFailures);
+        Assert.Empty(SlackServer.Messages);
+        Assert.Equal(4, worker.Health.Report(Time.GetUtcNow()).Single(r => r.Channel == "#sales-private").ConsecutiveFailures);
     }
 
     [Fact]
@@ -181,18 +164,18 @@ public sealed class ChannelFailureTests : IAsyncLifetime
             Explanation = new string('x', 10_000),
             Evidence = [.. Enumerable.Range(1, 300).Select(i => new EvidenceItem($"property_{i}", new string('v', 2500)))],
         };
-        await _outbox.EnqueueAsync(alert, CancellationToken.None);
+        await Outbox.EnqueueAsync(alert, CancellationToken.None);
         await using var worker = await StartWorkerAsync();
 
-        var message = Assert.Single(await _slack.WaitForMessagesAsync(1, MessageTimeout));
+        var message = Assert.Single(await SlackServer.WaitForMessagesAsync(1, MessageTimeout));
 
-        await OutboxWait.ForStatusAsync(_outbox, alert.AlertId, AlertDeliveryStatus.Sent);
+        await OutboxWait.ForStatusAsync(Outbox, alert.AlertId, AlertDeliveryStatus.Sent);
         BlockKitAssert.WithinLimits(message.Blocks!.Value, message.Text);
         Assert.InRange(BlockKitAssert.MoreCount(message.Blocks.Value), 290, 303);
     }
 
     // chat.postMessage calls to the channel (the bot's tries to join it are calls too).
-    private int Posts(string channel) => _slack.Calls.Count(c => c.Method == "chat.postMessage" && c.Channel == channel);
+    private int Posts(string channel) => SlackServer.Calls.Count(c => c.Method == "chat.postMessage" && c.Channel == channel);
 
     private async Task<List<Alert>> EnqueueAsync(string channel, int count, string prefix)
     {
@@ -200,7 +183,7 @@ public sealed class ChannelFailureTests : IAsyncLifetime
         for (var i = 0; i < count; i++)
         {
             var alert = SampleAlerts.PaidFeatureOnFreePlan(channel, $"al_{prefix}_{i}") with { AccountId = $"acc_{prefix}_{i}", AccountName = $"Account {i}" };
-            await _outbox.EnqueueAsync(alert, CancellationToken.None);
+            await Outbox.EnqueueAsync(alert, CancellationToken.None);
             alerts.Add(alert);
         }
 
@@ -223,21 +206,21 @@ public sealed class ChannelFailureTests : IAsyncLifetime
                 await Task.Delay(20);
             }
 
-            _time.Advance(ChannelLane.MessageInterval);
+            Time.Advance(ChannelLane.MessageInterval);
         }
 
-        throw new TimeoutException($"Waited two fake minutes for {what}. Calls: {string.Join("; ", _slack.Calls.Select(c => $"{c.Channel} {c.StatusCode} {c.Error}"))}");
+        throw new TimeoutException($"Waited two fake minutes for {what}. Calls: {string.Join("; ", SlackServer.Calls.Select(c => $"{c.Channel} {c.StatusCode} {c.Error}"))}");
     }
 
     private async Task AdvanceToAsync(DateTimeOffset until)
     {
-        while (_time.GetUtcNow() < until)
+        while (Time.GetUtcNow() < until)
         {
-            _time.Advance(ChannelLane.MessageInterval);
+            Time.Advance(ChannelLane.MessageInterval);
             await Task.Delay(50);
         }
     }
 
     private Task<DeliveryWorker> StartWorkerAsync(Action<SlackOptions>? options = null) =>
-        DeliveryWorker.StartAsync(_outbox, _time, _slack, _logs, options);
+        DeliveryWorker.StartAsync(Outbox, Time, SlackServer, Logs, options);
 }

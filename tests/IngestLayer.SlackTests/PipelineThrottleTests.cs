@@ -1,9 +1,6 @@
 using IngestLayer.Contracts;
 using IngestLayer.Slack;
 using IngestLayer.Storage;
-using IngestLayer.Testing;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 
 namespace IngestLayer.SlackTests;
 
@@ -11,26 +8,12 @@ namespace IngestLayer.SlackTests;
 /// A pipeline's throttle_per_minute: past it, the rest of the pipeline's minute goes out as one digest per channel,
 /// whatever the channel budget allows. The delivery worker on a fake clock, the in-memory outbox, the fake Slack.
 /// </summary>
-public sealed class PipelineThrottleTests : IAsyncLifetime
+public sealed class PipelineThrottleTests() : FakeClockDeliveryTest(o =>
 {
-    private static readonly TimeSpan MessageTimeout = TimeSpan.FromSeconds(10);
-
-    private readonly FakeTimeProvider _time = new(SampleAlerts.FiredAt);
-    private readonly LogCapture _logs = new();
-    private MemoryAlertOutbox _outbox = null!;
-    private FakeSlack _slack = null!;
-
-    public async Task InitializeAsync()
-    {
-        _outbox = new MemoryAlertOutbox(Options.Create(new EmbeddedOptions()), _time);
-        _slack = await FakeSlack.StartAsync(o =>
-        {
-            o.Channels.Add("ada");
-            o.Channels.Add("bob");
-        });
-    }
-
-    public async Task DisposeAsync() => await _slack.DisposeAsync();
+    o.Channels.Add("ada");
+    o.Channels.Add("bob");
+})
+{
 
     [Fact]
     public async Task deliveries_past_the_pipeline_throttle_go_out_as_one_digest_per_channel_when_its_minute_ends()
@@ -46,19 +29,19 @@ public sealed class PipelineThrottleTests : IAsyncLifetime
         await using var worker = await StartWorkerAsync();
 
         // The first two of "exports" and the other pipeline's one go out alone (#ada's second a second after its first).
-        await OutboxWait.ForStatusAsync(_outbox, deliveries[0].AlertId, AlertDeliveryStatus.Sent);
-        _time.Advance(ChannelLane.MessageInterval);
-        var singles = await _slack.WaitForMessagesAsync(3, MessageTimeout);
+        await OutboxWait.ForStatusAsync(Outbox, deliveries[0].AlertId, AlertDeliveryStatus.Sent);
+        Time.Advance(ChannelLane.MessageInterval);
+        var singles = await SlackServer.WaitForMessagesAsync(3, MessageTimeout);
         Assert.Equal(["#ada", "#ada", "#bob"], singles.Select(m => m.Channel).Order(StringComparer.Ordinal));
-        await OutboxWait.ForStatusAsync(_outbox, other.AlertId, AlertDeliveryStatus.Sent);
-        await OutboxWait.ForStatusAsync(_outbox, deliveries[1].AlertId, AlertDeliveryStatus.Sent);
+        await OutboxWait.ForStatusAsync(Outbox, other.AlertId, AlertDeliveryStatus.Sent);
+        await OutboxWait.ForStatusAsync(Outbox, deliveries[1].AlertId, AlertDeliveryStatus.Sent);
         foreach (var held in deliveries.Skip(2))
         {
             Assert.Equal(AlertDeliveryStatus.Pending, (await EntryAsync(held.AlertId)).Status);
         }
 
-        _time.Advance(PipelineThrottle.Window);
-        var messages = await _slack.WaitForMessagesAsync(5, MessageTimeout);
+        Time.Advance(PipelineThrottle.Window);
+        var messages = await SlackServer.WaitForMessagesAsync(5, MessageTimeout);
 
         var digests = messages.Skip(3).ToList();
         Assert.Equal(["#ada", "#bob"], digests.Select(m => m.Channel).Order(StringComparer.Ordinal));
@@ -66,7 +49,7 @@ public sealed class PipelineThrottleTests : IAsyncLifetime
         Assert.Equal("1 more alert for #bob", Header(digests.Single(m => m.Channel == "#bob")));
         foreach (var held in deliveries.Skip(2))
         {
-            var sent = await OutboxWait.ForStatusAsync(_outbox, held.AlertId, AlertDeliveryStatus.Sent);
+            var sent = await OutboxWait.ForStatusAsync(Outbox, held.AlertId, AlertDeliveryStatus.Sent);
             Assert.Equal(digests.Single(m => m.Channel == held.Channel).Ts, sent.SlackTs);
         }
     }
@@ -82,16 +65,10 @@ public sealed class PipelineThrottleTests : IAsyncLifetime
             DestinationId = "slack-1",
             ThrottlePerMinute = throttle,
         };
-        await _outbox.EnqueueAsync(delivery, CancellationToken.None);
+        await Outbox.EnqueueAsync(delivery, CancellationToken.None);
         return delivery;
     }
 
-    private async Task<OutboxEntry> EntryAsync(string alertId) =>
-        (await _outbox.QueryAsync(new AlertQuery(), CancellationToken.None)).Single(e => e.Alert.AlertId == alertId);
-
-    private static string Header(FakeSlackMessage message) =>
-        message.Blocks!.Value[0].GetProperty("text").GetProperty("text").GetString()!;
-
     private Task<DeliveryWorker> StartWorkerAsync() =>
-        DeliveryWorker.StartAsync(_outbox, _time, _slack, _logs, o => o.ChannelBudgetPerMinute = 60);
+        DeliveryWorker.StartAsync(Outbox, Time, SlackServer, Logs, o => o.ChannelBudgetPerMinute = 60);
 }
