@@ -346,19 +346,8 @@ public sealed class PostgresAlertOutbox(NpgsqlDataSource dataSource, TimeProvide
         await _signal.WaitAsync(timeout, cancellationToken);
     }
 
-    private async Task<int> ExecuteAsync(string sql, NpgsqlParameter[] parameters, string operation, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await using var command = dataSource.CreateCommand(sql);
-            command.Parameters.AddRange(parameters);
-            return await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-        catch (Exception e) when (PostgresErrors.IsStoreFailure(e))
-        {
-            throw PostgresErrors.Translate(e, operation);
-        }
-    }
+    private Task<int> ExecuteAsync(string sql, NpgsqlParameter[] parameters, string operation, CancellationToken cancellationToken) =>
+        PostgresErrors.ExecuteAsync(dataSource, operation, sql, parameters, cancellationToken);
 
     private async Task<List<OutboxEntry>> QueryEntriesAsync(string sql, NpgsqlParameter[] parameters, string operation, CancellationToken cancellationToken)
     {

@@ -39,4 +39,19 @@ internal static class PostgresErrors
         NpgsqlException { InnerException: { } inner } npgsql => $"{npgsql.Message} ({inner.GetType().Name}: {inner.Message})",
         _ => exception.Message,
     };
+
+    /// <summary>Runs one statement for <paramref name="operation"/>; a store failure comes out as the storage seam's exception.</summary>
+    public static async Task<int> ExecuteAsync(NpgsqlDataSource dataSource, string operation, string sql, NpgsqlParameter[] parameters, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var command = dataSource.CreateCommand(sql);
+            command.Parameters.AddRange(parameters);
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (Exception e) when (IsStoreFailure(e))
+        {
+            throw Translate(e, operation);
+        }
+    }
 }

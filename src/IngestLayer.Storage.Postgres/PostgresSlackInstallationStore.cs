@@ -76,19 +76,8 @@ public sealed class PostgresSlackInstallationStore(NpgsqlDataSource dataSource) 
 
     private static NpgsqlParameter Bool(bool value) => new NpgsqlParameter<bool> { NpgsqlDbType = NpgsqlDbType.Boolean, TypedValue = value };
 
-    private async Task<int> ExecuteAsync(string operation, string sql, NpgsqlParameter[] parameters, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await using var command = dataSource.CreateCommand(sql);
-            command.Parameters.AddRange(parameters);
-            return await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-        catch (Exception e) when (PostgresErrors.IsStoreFailure(e))
-        {
-            throw PostgresErrors.Translate(e, operation);
-        }
-    }
+    private Task<int> ExecuteAsync(string operation, string sql, NpgsqlParameter[] parameters, CancellationToken cancellationToken) =>
+        PostgresErrors.ExecuteAsync(dataSource, operation, sql, parameters, cancellationToken);
 
     private async Task<List<SlackInstallation>> QueryAsync(string sql, NpgsqlParameter[] parameters, CancellationToken cancellationToken)
     {

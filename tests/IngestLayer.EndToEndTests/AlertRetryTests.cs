@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json.Nodes;
 
 namespace IngestLayer.EndToEndTests;
@@ -22,13 +21,7 @@ public class AlertRetryTests(HostFixture host)
         var channel = "#private-" + Guid.NewGuid().ToString("N")[..6];
         var account = Api.NewId("retry");
         host.Slack.AddChannel(channel, botIsMember: false, isPrivate: true);
-        using (var csv = new StringContent($"account_id,owner,slack_channel\n{account},ada@vendor.example,{channel}\n", Encoding.UTF8, "text/csv"))
-        using (var import = new HttpRequestMessage(HttpMethod.Post, "/ops/owners/import") { Content = csv })
-        {
-            import.Headers.Authorization = HostFixture.Bearer(HostFixture.AdminToken);
-            using var imported = await host.Http.SendAsync(import);
-            Assert.Equal(200, (int)imported.StatusCode);
-        }
+        await host.ImportOwnersAsync("default", $"account_id,owner,slack_channel\n{account},ada@vendor.example,{channel}\n");
 
         await host.PostEventsAsync(Api.Json(new { @event = "billing invoice payment failed", user_id = "billing", account_id = account }));
         var failed = await host.AlertStatusAsync(account, "failed");
