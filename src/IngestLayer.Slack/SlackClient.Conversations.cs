@@ -1,10 +1,6 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
-using Polly.Timeout;
 
 namespace IngestLayer.Slack;
 
@@ -59,76 +55,6 @@ public sealed partial class SlackClient
         var (_, failure) = await CallAsync(request, "conversations.join", channelId, SlackJsonContext.Default.SlackJoinResponse, cancellationToken);
         return failure;
     }
-
-    // One Web API call with the same reading of failures as chat.postMessage: 429, HTTP errors, non-JSON, ok:false.
-    private async Task<(T? Body, SlackPostResult? Failure)> CallAsync<T>(
-        HttpRequestMessage request, string method, string target, JsonTypeInfo<T> type, CancellationToken cancellationToken)
-        where T : class, ISlackEnvelope
-    {
-        try
-        {
-            using var response = await http.SendAsync(request, cancellationToken);
-            if (response.StatusCode == HttpStatusCode.TooManyRequests)
-            {
-                var retryAfter = RetryAfter(response.Headers.RetryAfter);
-                LogCallFailed(method, target, $"rate limited, retry after {retryAfter}");
-                return (null, new SlackPostResult.RateLimited(retryAfter));
-            }
-
-            if (!response.IsSuccessStatusCode)
-            {
-                var status = (int)response.StatusCode;
-                LogCallFailed(method, target, $"HTTP {status}");
-                return (null, status >= 500 || response.StatusCode == HttpStatusCode.RequestTimeout
-                    ? new SlackPostResult.Transient($"http_{status}")
-                    : new SlackPostResult.Permanent($"http_{status}"));
-            }
-
-            T? body;
-            try
-            {
-                body = await response.Content.ReadFromJsonAsync(type, cancellationToken);
-            }
-            catch (JsonException)
-            {
-                body = null;
-            }
-
-            if (body is null)
-            {
-                LogCallFailed(method, target, "a body that is not Slack JSON");
-                return (null, new SlackPostResult.Transient("invalid_response"));
-            }
-
-            if (body.Ok)
-            {
-                return (body, null);
-            }
-
-            var error = body.Error is { Length: > 0 } e ? e : "unknown_error";
-            LogCallFailed(method, target, error);
-            return (null, TransientErrors.Contains(error)
-                ? new SlackPostResult.Transient(error)
-                : new SlackPostResult.Permanent(error, body.ResponseMetadata?.Messages is { Count: > 0 } messages ? string.Join("; ", messages) : null));
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw;
-        }
-        catch (Exception ex) when (ex is TimeoutRejectedException or TaskCanceledException)
-        {
-            LogCallFailed(method, target, "timed out");
-            return (null, new SlackPostResult.Transient("timeout"));
-        }
-        catch (HttpRequestException ex)
-        {
-            LogCallFailed(method, target, $"network error ({ex.HttpRequestError})");
-            return (null, new SlackPostResult.Transient("network_error"));
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Slack {Method} ({Target}) failed: {Reason}")]
-    private partial void LogCallFailed(string method, string target, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Slack conversations.list still had more after {Pages} pages; listing what was read")]
     private partial void LogTooManyPages(int pages);

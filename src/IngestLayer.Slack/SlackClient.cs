@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly.Timeout;
@@ -23,10 +24,10 @@ public sealed partial class SlackClient(
     internal static readonly TimeSpan DefaultRetryAfter = TimeSpan.FromSeconds(30);
 
     // ok:false errors that describe Slack's state rather than the request, so a later attempt can succeed.
-    private static readonly HashSet<string> TransientErrors =
-    [
+    internal static readonly IReadOnlySet<string> TransientErrors = new HashSet<string>(StringComparer.Ordinal)
+    {
         "ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout",
-    ];
+    };
 
     /// <summary>Posts <paramref name="message"/> with <c>chat.postMessage</c> and the configured <c>Slack:BotToken</c>.</summary>
     public Task<SlackPostResult> PostMessageAsync(SlackMessage message, CancellationToken cancellationToken) =>
@@ -66,93 +67,94 @@ public sealed partial class SlackClient(
 
     private async Task<SlackPostResult> SendAsync(string method, Func<HttpContent> content, string channel, string botToken, CancellationToken cancellationToken)
     {
-        var settings = options.CurrentValue;
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(new Uri(settings.ApiBaseUrl), method)) { Content = content() };
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(new Uri(options.CurrentValue.ApiBaseUrl), method)) { Content = content() };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", botToken);
+        var (body, failure) = await CallAsync(request, method, channel, SlackJsonContext.Default.SlackApiResponse, cancellationToken);
+        if (failure is not null)
+        {
+            return failure;
+        }
 
+        LogPosted(method, channel, body!.Ts);
+        return new SlackPostResult.Ok(body.Ts ?? "", body.Channel ?? channel);
+    }
+
+    /// <summary>
+    /// One Web API call, and the one reading of how it failed, whatever the method: 429 (with its Retry-After), HTTP
+    /// errors, a body that is not Slack's JSON, <c>ok:false</c> (transient or not), timeouts and network errors.
+    /// <paramref name="target"/> (a channel, a channel type) only names the call in the log.
+    /// </summary>
+    private async Task<(T? Body, SlackPostResult? Failure)> CallAsync<T>(
+        HttpRequestMessage request, string method, string target, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+        where T : class, ISlackEnvelope
+    {
         try
         {
             using var response = await http.SendAsync(request, cancellationToken);
-            return await ReadResultAsync(response, method, channel, cancellationToken);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                var retryAfter = RetryAfter(response.Headers.RetryAfter);
+                LogRateLimited(method, target, retryAfter);
+                return (null, new SlackPostResult.RateLimited(retryAfter));
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                var status = (int)response.StatusCode;
+                LogHttpError(method, target, status);
+                return (null, status >= 500 || response.StatusCode == HttpStatusCode.RequestTimeout
+                    ? new SlackPostResult.Transient($"http_{status}")
+                    : new SlackPostResult.Permanent($"http_{status}"));
+            }
+
+            T? body;
+            try
+            {
+                body = await response.Content.ReadFromJsonAsync(type, cancellationToken);
+            }
+            catch (JsonException)
+            {
+                body = null;
+            }
+
+            if (body is null)
+            {
+                // A 200 that is not Slack's JSON: a proxy or captive portal in the way, which may go away.
+                LogInvalidResponse(method, target, response.Content.Headers.ContentType?.MediaType);
+                return (null, new SlackPostResult.Transient("invalid_response"));
+            }
+
+            if (body.Warning is { Length: > 0 } warning)
+            {
+                LogSlackWarning(method, target, warning);
+            }
+
+            if (body.Ok)
+            {
+                return (body, null);
+            }
+
+            var error = body.Error is { Length: > 0 } e ? e : "unknown_error";
+            LogSlackError(method, target, error);
+            return (null, TransientErrors.Contains(error)
+                ? new SlackPostResult.Transient(error)
+                : new SlackPostResult.Permanent(error, body.ResponseMetadata?.Messages is { Count: > 0 } messages ? string.Join("; ", messages) : null));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             throw;
         }
-        catch (TimeoutRejectedException)
+        catch (Exception ex) when (ex is TimeoutRejectedException or TaskCanceledException)
         {
-            LogTimedOut(method, channel);
-            return new SlackPostResult.Transient("timeout");
-        }
-        catch (TaskCanceledException)
-        {
-            // HttpClient.Timeout, not our caller: a timeout like any other.
-            LogTimedOut(method, channel);
-            return new SlackPostResult.Transient("timeout");
+            // The resilience pipeline's timeout, or HttpClient.Timeout: not our caller, a timeout like any other.
+            LogTimedOut(method, target);
+            return (null, new SlackPostResult.Transient("timeout"));
         }
         catch (HttpRequestException ex)
         {
-            LogNetworkError(ex, method, channel, ex.HttpRequestError);
-            return new SlackPostResult.Transient("network_error");
+            LogNetworkError(ex, method, target, ex.HttpRequestError);
+            return (null, new SlackPostResult.Transient("network_error"));
         }
-    }
-
-    private async Task<SlackPostResult> ReadResultAsync(HttpResponseMessage response, string method, string channel, CancellationToken cancellationToken)
-    {
-        if (response.StatusCode == HttpStatusCode.TooManyRequests)
-        {
-            var retryAfter = RetryAfter(response.Headers.RetryAfter);
-            LogRateLimited(method, channel, retryAfter);
-            return new SlackPostResult.RateLimited(retryAfter);
-        }
-
-        if (!response.IsSuccessStatusCode)
-        {
-            var status = (int)response.StatusCode;
-            var error = $"http_{status}";
-            LogHttpError(method, channel, status);
-            return status >= 500 || response.StatusCode == HttpStatusCode.RequestTimeout
-                ? new SlackPostResult.Transient(error)
-                : new SlackPostResult.Permanent(error);
-        }
-
-        SlackApiResponse? body;
-        try
-        {
-            body = await response.Content.ReadFromJsonAsync(SlackJsonContext.Default.SlackApiResponse, cancellationToken);
-        }
-        catch (JsonException)
-        {
-            body = null;
-        }
-
-        if (body is null)
-        {
-            // A 200 that is not Slack's JSON: a proxy or captive portal in the way, which may go away.
-            LogInvalidResponse(method, channel, response.Content.Headers.ContentType?.MediaType);
-            return new SlackPostResult.Transient("invalid_response");
-        }
-
-        if (body.Warning is { Length: > 0 } warning)
-        {
-            LogSlackWarning(method, channel, warning);
-        }
-
-        if (body.Ok)
-        {
-            LogPosted(method, channel, body.Ts);
-            return new SlackPostResult.Ok(body.Ts ?? "", body.Channel ?? channel);
-        }
-
-        var slackError = body.Error is { Length: > 0 } e ? e : "unknown_error";
-        LogSlackError(method, channel, slackError);
-        if (TransientErrors.Contains(slackError))
-        {
-            return new SlackPostResult.Transient(slackError);
-        }
-
-        var detail = body.ResponseMetadata?.Messages is { Count: > 0 } messages ? string.Join("; ", messages) : null;
-        return new SlackPostResult.Permanent(slackError, detail);
     }
 
     private TimeSpan RetryAfter(RetryConditionHeaderValue? header)

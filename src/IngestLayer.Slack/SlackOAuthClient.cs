@@ -15,12 +15,6 @@ namespace IngestLayer.Slack;
 /// </summary>
 public sealed partial class SlackOAuthClient(HttpClient http, IOptionsMonitor<SlackOptions> options, ILogger<SlackOAuthClient> logger)
 {
-    /// <summary>Slack's errors that mean the request itself can never succeed (as opposed to Slack being unwell).</summary>
-    private static readonly HashSet<string> TransientErrors =
-    [
-        "ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout",
-    ];
-
     /// <summary>Exchanges an install's <paramref name="code"/> for the bot's tokens.</summary>
     public Task<SlackOAuthResult> ExchangeCodeAsync(string code, CancellationToken cancellationToken) =>
         CallAsync("authorization_code",
@@ -80,7 +74,7 @@ public sealed partial class SlackOAuthClient(HttpClient http, IOptionsMonitor<Sl
                 // A 400 in OAuth's own shape ({"error":"invalid_grant"}) lands here too, as a refusal.
                 var error = body.Error is { Length: > 0 } e ? e : "unknown_error";
                 LogFailed(grant, error);
-                return new SlackOAuthResult.Failed(error, SlackFailed: TransientErrors.Contains(error));
+                return new SlackOAuthResult.Failed(error, SlackFailed: SlackClient.TransientErrors.Contains(error));
             }
 
             if (string.IsNullOrEmpty(body.AccessToken) || body.TokenType is not (null or "bot") || string.IsNullOrEmpty(body.Team?.Id))
