@@ -5,12 +5,12 @@ using Microsoft.Extensions.Logging;
 namespace IngestLayer.Slack;
 
 /// <summary>
-/// Sends <c>chat.update</c>s off the request path, as the bot of the alert's workspace (<see cref="ISlackTokenSource"/>):
+/// Sends <c>chat.update</c>s off the request path, as the bot of the alert's workspace (<see cref="SlackPoster"/>):
 /// a button click is answered at once (Slack wants its 200 within 3 seconds) and the message shows who acted a moment
 /// later. In memory and best effort: an update lost to a restart leaves the message as it was, while the click itself
 /// is already recorded on the account.
 /// </summary>
-public sealed partial class SlackMessageUpdater(SlackClient slack, ISlackTokenSource tokens, ILogger<SlackMessageUpdater> logger) : BackgroundService
+public sealed partial class SlackMessageUpdater(SlackPoster slack, ILogger<SlackMessageUpdater> logger) : BackgroundService
 {
     private const int Capacity = 1_000;
 
@@ -58,23 +58,11 @@ public sealed partial class SlackMessageUpdater(SlackClient slack, ISlackTokenSo
 
     private async Task UpdateAsync(string workspace, SlackMessageUpdate update, CancellationToken stoppingToken)
     {
-        if (await tokens.GetAsync(workspace, stoppingToken) is not SlackCredential.Token token)
-        {
-            LogNoToken(update.Channel, update.Ts, workspace);
-            return;
-        }
-
-        var result = await slack.UpdateMessageAsync(update, token.Value, stoppingToken);
+        var result = await slack.UpdateAsync(workspace, update, stoppingToken);
         if (result is SlackPostResult.RateLimited { RetryAfter: var wait } && wait <= MaxRetryAfter)
         {
             await Task.Delay(wait, stoppingToken);
-            result = await slack.UpdateMessageAsync(update, token.Value, stoppingToken);
-        }
-
-        if (result is SlackPostResult.Permanent { Error: var error } && SlackTokenSource.DeadTokenErrors.Contains(error))
-        {
-            // The app was uninstalled: the installation is marked inactive here as when an alert finds out.
-            await tokens.ReportRejectedAsync(token, error, stoppingToken);
+            result = await slack.UpdateAsync(workspace, update, stoppingToken);
         }
 
         if (result is not SlackPostResult.Ok)
@@ -88,9 +76,6 @@ public sealed partial class SlackMessageUpdater(SlackClient slack, ISlackTokenSo
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "chat.update of message {Ts} in {Channel} dropped: the update queue is full")]
     private partial void LogDropped(string channel, string ts);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "chat.update of message {Ts} in {Channel} skipped: workspace {Workspace} has no usable Slack token")]
-    private partial void LogNoToken(string channel, string ts, string workspace);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "chat.update of message {Ts} in {Channel} failed: {Result}")]
     private partial void LogFailed(string channel, string ts, string result);

@@ -18,7 +18,21 @@ public sealed partial class SlackPoster(SlackClient client, ISlackTokenSource to
         await tokens.GetAsync(workspace, cancellationToken) is not null;
 
     /// <summary>Posts <paramref name="message"/> for <paramref name="workspace"/>.</summary>
-    public async Task<SlackPostResult> PostAsync(string workspace, SlackMessage message, CancellationToken cancellationToken)
+    public Task<SlackPostResult> PostAsync(string workspace, SlackMessage message, CancellationToken cancellationToken) =>
+        AsBotAsync(workspace, async token =>
+        {
+            var result = await client.PostMessageAsync(message, token.Value, cancellationToken);
+            return result is SlackPostResult.Permanent { Error: "not_in_channel" }
+                ? await JoinAndPostAgainAsync(token, message, cancellationToken)
+                : result;
+        }, cancellationToken);
+
+    /// <summary>Updates a message of <paramref name="workspace"/> with <c>chat.update</c> (only the bot that posted it may).</summary>
+    public Task<SlackPostResult> UpdateAsync(string workspace, SlackMessageUpdate update, CancellationToken cancellationToken) =>
+        AsBotAsync(workspace, token => client.UpdateMessageAsync(update, token.Value, cancellationToken), cancellationToken);
+
+    // Calls Slack as the workspace's bot; a token Slack says is dead is reported, whichever call found out.
+    private async Task<SlackPostResult> AsBotAsync(string workspace, Func<SlackCredential.Token, Task<SlackPostResult>> call, CancellationToken cancellationToken)
     {
         switch (await tokens.GetAsync(workspace, cancellationToken))
         {
@@ -30,14 +44,10 @@ public sealed partial class SlackPoster(SlackClient client, ISlackTokenSource to
             case SlackCredential.Unavailable unavailable:
                 return new SlackPostResult.Transient(unavailable.Error);
             case SlackCredential.Token token:
-                var result = await client.PostMessageAsync(message, token.Value, cancellationToken);
-                if (result is SlackPostResult.Permanent { Error: "not_in_channel" })
+                var result = await call(token);
+                if (result is SlackPostResult.Permanent { Error: var error })
                 {
-                    result = await JoinAndPostAgainAsync(token, message, cancellationToken);
-                }
-
-                if (result is SlackPostResult.Permanent { Error: var error } && SlackTokenSource.DeadTokenErrors.Contains(error))
-                {
+                    // The source decides which errors mean the token is dead (and the installation inactive).
                     await tokens.ReportRejectedAsync(token, error, cancellationToken);
                 }
 

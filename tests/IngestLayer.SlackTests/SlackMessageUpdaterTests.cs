@@ -23,7 +23,7 @@ public sealed class SlackMessageUpdaterTests : IAsyncLifetime
     {
         await using var services = TestServices.Build(_slack.BaseUrl, _slack.BotToken, _logs);
         var posted = await PostAsync(services);
-        var updater = new SlackMessageUpdater(services.GetRequiredService<SlackClient>(), services.GetRequiredService<ISlackTokenSource>(), services.GetRequiredService<ILogger<SlackMessageUpdater>>());
+        var updater = new SlackMessageUpdater(services.GetRequiredService<SlackPoster>(), services.GetRequiredService<ILogger<SlackMessageUpdater>>());
         await updater.StartAsync(CancellationToken.None);
 
         Assert.True(updater.Enqueue("acme-analytics", Update(posted, "Acknowledged by <@U1>")));
@@ -41,7 +41,9 @@ public sealed class SlackMessageUpdaterTests : IAsyncLifetime
         await using var services = TestServices.Build(_slack.BaseUrl, _slack.BotToken, _logs);
         var posted = await PostAsync(services);
         var tokens = new FirstLookupFails(services.GetRequiredService<ISlackTokenSource>());
-        var updater = new SlackMessageUpdater(services.GetRequiredService<SlackClient>(), tokens, services.GetRequiredService<ILogger<SlackMessageUpdater>>());
+        var updater = new SlackMessageUpdater(
+            new SlackPoster(services.GetRequiredService<SlackClient>(), tokens, services.GetRequiredService<ILogger<SlackPoster>>()),
+            services.GetRequiredService<ILogger<SlackMessageUpdater>>());
         await updater.StartAsync(CancellationToken.None);
 
         updater.Enqueue("acme-analytics", Update(posted, "first"));
