@@ -181,7 +181,7 @@ public sealed partial class AlertDeliveryService(
     // A lane per channel of each workspace's Slack team (Slack's limits are per channel).
     private ChannelLane Lane(string workspace, string channel)
     {
-        var key = workspace + "\n" + channel;
+        var key = ChannelLane.KeyOf(workspace, channel);
         if (!_lanes.TryGetValue(key, out var lane))
         {
             _lanes[key] = lane = new ChannelLane(workspace, channel, options.CurrentValue.ChannelBudgetPerMinute, time.GetUtcNow());
@@ -223,7 +223,7 @@ public sealed partial class AlertDeliveryService(
             }
             else if (lane.IsIdle(now, budget))
             {
-                _lanes.Remove(lane.Workspace + "\n" + lane.Channel);
+                _lanes.Remove(lane.Key);
             }
         }
     }

@@ -24,6 +24,11 @@ internal sealed class ChannelLane(string workspace, string channel, int budget, 
 
     public string Channel { get; } = channel;
 
+    /// <summary>The lane's key in the worker: one lane per channel of each workspace's Slack team.</summary>
+    public string Key => KeyOf(Workspace, Channel);
+
+    public static string KeyOf(string workspace, string channel) => workspace + "\n" + channel;
+
     /// <summary>Jobs waiting, oldest first.</summary>
     public IReadOnlyList<LaneJob> Jobs => _jobs;
 
