@@ -23,8 +23,7 @@ public static class IngestApi
     }
 
     private static Task<IResult> IngestEventsAsync(HttpContext http, IngestService ingest) =>
-        ingest.IngestAsync(
+        ingest.IngestNativeAsync(
             http,
-            NativeEventParser.Parse,
             outcome => TypedResults.Ok(new IngestResponse(outcome.Accepted, outcome.Duplicates, outcome.Rejected)));
 }

@@ -14,6 +14,9 @@ internal static class JsonFields
     /// </summary>
     private static readonly Utf8StringPool Strings = new(1 << 15);
 
+    /// <summary>The string of an unescaped JSON string's content, from the pool (see <see cref="Strings"/>).</summary>
+    public static string Pooled(ReadOnlySpan<byte> utf8) => Strings.Get(utf8);
+
     public const int MaxIdLength = 256;
     public const int MaxNameLength = 256;
     public const int MaxTraitValueLength = 1024;

@@ -29,7 +29,17 @@ internal sealed class Utf8StringPool(int slots)
             return value.GetString()!;
         }
 
-        var utf8 = raw[1..^1];
+        return Get(raw[1..^1]);
+    }
+
+    /// <summary>The string of <paramref name="utf8"/>, the unescaped content of a JSON string.</summary>
+    public string Get(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.Length > MaxPooledBytes)
+        {
+            return Encoding.UTF8.GetString(utf8);
+        }
+
         var hash = XxHash3.HashToUInt64(utf8);
         ref var slot = ref _slots[(int)(hash & (uint)_mask)];
         var entry = slot;
