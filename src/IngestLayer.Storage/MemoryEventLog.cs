@@ -15,6 +15,7 @@ namespace IngestLayer.Storage;
 /// </summary>
 public sealed class MemoryEventLog : IEventLog
 {
+    private const int MaxStackEvents = 512;
     private readonly DedupeWindow _window;
     private readonly Lock _gate = new();
 
@@ -29,10 +30,19 @@ public sealed class MemoryEventLog : IEventLog
     public ValueTask<IReadOnlyList<IngestEvent>> AppendAsync(IReadOnlyList<IngestEvent> events, CancellationToken cancellationToken)
     {
         // Hash outside the lock: it is most of the per-event work.
-        var keys = new ulong[events.Count];
+        var keys = events.Count <= MaxStackEvents ? stackalloc ulong[events.Count] : new ulong[events.Count];
+        var added = events.Count <= MaxStackEvents ? stackalloc bool[events.Count] : new bool[events.Count];
+        // A request's events nearly always share one source: its hash, the seed, is computed once.
+        var (source, seed) = ("", SourceSeed(""));
         for (var i = 0; i < keys.Length; i++)
         {
-            keys[i] = DedupeKey(events[i]);
+            var e = events[i];
+            if (!ReferenceEquals(e.Source, source))
+            {
+                (source, seed) = (e.Source, SourceSeed(e.Source));
+            }
+
+            keys[i] = XxHash3.HashToUInt64(MemoryMarshal.AsBytes(e.MessageId.AsSpan()), seed);
         }
 
         // The common request repeats nothing: then the caller's list is the answer, and nothing is copied.
@@ -40,9 +50,10 @@ public sealed class MemoryEventLog : IEventLog
         IReadOnlyList<IngestEvent> stored;
         lock (_gate)
         {
+            _window.Add(keys, added);
             for (var i = 0; i < keys.Length; i++)
             {
-                if (!_window.Add(keys[i]))
+                if (!added[i])
                 {
                     copy ??= [.. events.Take(i)];
                 }
@@ -74,7 +85,7 @@ public sealed class MemoryEventLog : IEventLog
     public Task<IReadOnlyList<IngestEvent>> ReadLatestAsync(string workspace, int max, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<IngestEvent>>([]);
 
-    // 64 bits: over a million-event window the chance that two different ids collide is about 1 in 30 million.
-    private static ulong DedupeKey(IngestEvent e) =>
-        XxHash3.HashToUInt64(MemoryMarshal.AsBytes(e.MessageId.AsSpan()), seed: (long)XxHash3.HashToUInt64(MemoryMarshal.AsBytes(e.Source.AsSpan())));
+    // An event's key is its message id's hash seeded with its source's. 64 bits: over a million-event window
+    // the chance that two different ids collide is about 1 in 30 million.
+    private static long SourceSeed(string source) => (long)XxHash3.HashToUInt64(MemoryMarshal.AsBytes(source.AsSpan()));
 }

@@ -72,4 +72,64 @@ public class DedupeWindowTests
 
         Assert.Equal(held.Count, window.Count);
     }
+
+    [Fact]
+    public void a_batch_answers_for_each_key_in_order_including_repeats_within_it()
+    {
+        var window = new DedupeWindow(3);
+        Assert.True(window.Add(10));
+        var added = new bool[5];
+        window.Add([10, 20, 20, 30, 40], added); // 40 forgets 10 (the oldest); 20 repeated within the batch
+
+        Assert.Equal([false, true, false, true, true], added);
+        Assert.False(window.Contains(10));
+        Assert.Equal(3, window.Count);
+    }
+
+    /// <summary>
+    /// Batches of every size, some longer than the window (so a batch forgets keys it added itself), checked
+    /// key by key against the set of the last N keys, past the window's edge and across wrap-arounds of its ring.
+    /// </summary>
+    [Theory]
+    [InlineData(1, 3)]
+    [InlineData(7, 5)]
+    [InlineData(100, 19)]
+    [InlineData(1000, 23)]
+    public void batches_agree_with_a_set_of_the_last_n_keys(int capacity, int seed)
+    {
+        var window = new DedupeWindow(capacity);
+        var order = new Queue<ulong>();
+        var held = new HashSet<ulong>();
+        var random = new Random(seed);
+        for (var added = 0; added < 20 * capacity + 2_000;)
+        {
+            var keys = new ulong[random.Next(1, 2 * capacity + 3)];
+            for (var i = 0; i < keys.Length; i++)
+            {
+                keys[i] = (2 + (ulong)(uint)random.Next(capacity * 3)) | ((ulong)(uint)random.Next(4) << 40);
+            }
+
+            var answers = new bool[keys.Length];
+            window.Add(keys, answers);
+            for (var i = 0; i < keys.Length; i++)
+            {
+                var expectedNew = !held.Contains(keys[i]);
+                Assert.Equal(expectedNew, answers[i]);
+                if (expectedNew)
+                {
+                    if (order.Count == capacity)
+                    {
+                        held.Remove(order.Dequeue());
+                    }
+
+                    order.Enqueue(keys[i]);
+                    held.Add(keys[i]);
+                    added++;
+                }
+            }
+
+            Assert.All(held, k => Assert.True(window.Contains(k)));
+            Assert.Equal(held.Count, window.Count);
+        }
+    }
 }
