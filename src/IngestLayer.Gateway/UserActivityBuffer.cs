@@ -13,10 +13,14 @@ namespace IngestLayer.Gateway;
 /// </remarks>
 public sealed class UserActivityBuffer
 {
+    // A user's builder outlives the flush that takes its activity, emptied, until a whole interval passes
+    // without their events. A fresh builder per user per flush (its arrays regrown every time) lived about a
+    // second: long enough to be promoted, which made it the costliest garbage the dispatch path left.
     private readonly WorkspaceMap<Builder> _users = new();
+    private readonly List<(string Workspace, string User)> _idle = [];
 
     /// <summary>Users with activity not yet handed to their grains.</summary>
-    public int Users => _users.Count;
+    public int Users { get; private set; }
 
     /// <summary>Events held back.</summary>
     public long Events { get; private set; }
@@ -24,33 +28,52 @@ public sealed class UserActivityBuffer
     public void Add(IngestEvent e)
     {
         ref var builder = ref _users.GetValueRefOrAddDefault(e.Workspace, e.UserKey, out _);
-        (builder ??= new Builder()).Add(e);
+        builder ??= new Builder();
+        if (builder.EventCount == 0)
+        {
+            Users++;
+        }
+
+        builder.Add(e);
         Events++;
     }
 
     /// <summary>Takes one user's held activity, so it can be applied before that user's newer events.</summary>
     public UserActivity? Take(string workspace, string user)
     {
-        if (!_users.Remove(workspace, user, out var builder))
+        if (!_users.TryGetValue(workspace, user, out var builder) || builder.EventCount == 0)
         {
             return null;
         }
 
+        Users--;
         Events -= builder.EventCount;
-        return builder.Build();
+        return builder.Take();
     }
 
     /// <summary>Takes everything held.</summary>
     public List<(string Workspace, string User, UserActivity Activity)> TakeAll()
     {
-        var all = new List<(string, string, UserActivity)>(_users.Count);
+        var all = new List<(string, string, UserActivity)>(Users);
         foreach (var (workspace, user, builder) in _users.All())
         {
-            all.Add((workspace, user, builder.Build()));
+            if (builder.EventCount == 0)
+            {
+                _idle.Add((workspace, user));
+            }
+            else
+            {
+                all.Add((workspace, user, builder.Take()));
+            }
         }
 
-        _users.Clear();
-        Events = 0;
+        foreach (var (workspace, user) in _idle)
+        {
+            _users.Remove(workspace, user, out _);
+        }
+
+        _idle.Clear();
+        (Users, Events) = (0, 0);
         return all;
     }
 
@@ -61,6 +84,8 @@ public sealed class UserActivityBuffer
     /// </summary>
     private sealed class Builder
     {
+        // A user who once sent many distinct events in a minute should not keep a large array for good.
+        private const int MaxKeptUsage = 64;
         private UsageCount[] _usage = new UsageCount[4];
         private int _usageCount;
         private string? _account;
@@ -108,10 +133,21 @@ public sealed class UserActivityBuffer
             _usage[_usageCount++] = new UsageCount(e.Name, e.Feature, minute, 1, e.Count);
         }
 
-        public UserActivity Build()
+        /// <summary>The activity added since the last take; the builder is then empty, ready for more.</summary>
+        public UserActivity Take()
         {
             var accounts = _earlierAccounts is null ? [_account!] : _earlierAccounts.Append(_account!).ToArray();
-            return new(_usage.AsSpan(0, _usageCount).ToArray(), accounts, _first, _last, EventCount);
+            var usage = _usage.AsSpan(0, _usageCount);
+            var activity = new UserActivity(usage.ToArray(), accounts, _first, _last, EventCount);
+            usage.Clear();
+            if (_usage.Length > MaxKeptUsage)
+            {
+                _usage = new UsageCount[4];
+            }
+
+            (_usageCount, _account, _earlierAccounts, EventCount) = (0, null, null, 0);
+            (_first, _last) = (DateTimeOffset.MaxValue, DateTimeOffset.MinValue);
+            return activity;
         }
     }
 }

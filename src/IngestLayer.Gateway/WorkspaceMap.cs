@@ -23,6 +23,17 @@ internal sealed class WorkspaceMap<T>
         return ref value;
     }
 
+    public bool TryGetValue(string workspace, string key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out T value)
+    {
+        if (_workspaces.TryGetValue(workspace, out var map))
+        {
+            return map.TryGetValue(key, out value);
+        }
+
+        value = default;
+        return false;
+    }
+
     public bool Remove(string workspace, string key, out T value)
     {
         if (_workspaces.TryGetValue(workspace, out var map) && map.Remove(key, out value!))
@@ -44,12 +55,6 @@ internal sealed class WorkspaceMap<T>
                 yield return (workspace, key, value);
             }
         }
-    }
-
-    public void Clear()
-    {
-        _workspaces.Clear();
-        (_lastWorkspace, _last, Count) = (null, null, 0);
     }
 
     private Dictionary<string, T> For(string workspace)

@@ -1,0 +1,89 @@
+using IngestLayer.Contracts;
+using IngestLayer.Gateway;
+
+namespace IngestLayer.UnitTests;
+
+/// <summary>A user's builder is kept, emptied, across takes: nothing taken may come back, and counts stay right.</summary>
+public class UserActivityBufferTests
+{
+    private static readonly DateTimeOffset Noon = new(2026, 11, 23, 12, 0, 30, TimeSpan.Zero);
+
+    private static IngestEvent Track(string user, string account, string feature, int secondsAgo = 0) => new()
+    {
+        Workspace = "default", Source = "s", MessageId = Guid.NewGuid().ToString(), Name = "feature.used",
+        UserId = user, AccountId = account, Feature = feature, Timestamp = Noon.AddSeconds(-secondsAgo),
+    };
+
+    [Fact]
+    public void activity_taken_by_a_flush_is_not_taken_again()
+    {
+        var held = new UserActivityBuffer();
+        held.Add(Track("u1", "acme", "reports"));
+        held.Add(Track("u1", "globex", "exports", secondsAgo: 90));
+        held.Add(Track("u2", "acme", "reports"));
+
+        var first = held.TakeAll().ToDictionary(a => a.User, a => a.Activity);
+        Assert.Equal((0, 0L), (held.Users, held.Events));
+        Assert.Equal(2, first["u1"].Events);
+        Assert.Equal(["acme", "globex"], first["u1"].Accounts);
+        Assert.Equal(2, first["u1"].Usage.Length);
+
+        held.Add(Track("u1", "acme", "reports"));
+        Assert.Equal((1, 1L), (held.Users, held.Events));
+
+        var second = Assert.Single(held.TakeAll());
+        Assert.Equal("u1", second.User);
+        Assert.Equal(1, second.Activity.Events);
+        Assert.Equal(["acme"], second.Activity.Accounts);
+        Assert.Equal([new UsageCount("feature.used", "reports", Noon.ToUnixTimeSeconds() / 60, 1, 1)], second.Activity.Usage);
+        Assert.Equal((Noon, Noon), (second.Activity.FirstSeen, second.Activity.LastSeen));
+        Assert.Empty(held.TakeAll());
+    }
+
+    [Fact]
+    public void a_user_taken_alone_has_nothing_held_until_their_next_event()
+    {
+        var held = new UserActivityBuffer();
+        held.Add(Track("u1", "acme", "reports"));
+        held.Add(Track("u2", "acme", "reports"));
+
+        Assert.Equal(1, held.Take("default", "u1")!.Events);
+        Assert.Null(held.Take("default", "u1"));
+        Assert.Null(held.Take("default", "nobody"));
+        Assert.Equal((1, 1L), (held.Users, held.Events));
+
+        held.Add(Track("u1", "globex", "exports"));
+        Assert.Equal((2, 2L), (held.Users, held.Events));
+        var activity = held.Take("default", "u1")!;
+        Assert.Equal(["globex"], activity.Accounts);
+        Assert.Equal("exports", Assert.Single(activity.Usage).Feature);
+    }
+
+    [Fact]
+    public void users_idle_for_a_whole_interval_come_back_as_new()
+    {
+        var held = new UserActivityBuffer();
+        held.Add(Track("u1", "acme", "reports"));
+        held.TakeAll();
+        held.TakeAll(); // u1 sent nothing in between: their builder goes
+
+        held.Add(Track("u1", "globex", "exports"));
+        var activity = Assert.Single(held.TakeAll()).Activity;
+        Assert.Equal(["globex"], activity.Accounts);
+        Assert.Equal(1, activity.Events);
+    }
+
+    [Fact]
+    public void a_user_with_many_distinct_events_starts_small_again_after_a_take()
+    {
+        var held = new UserActivityBuffer();
+        for (var i = 0; i < 100; i++)
+        {
+            held.Add(Track("u1", "acme", "feature-" + i));
+        }
+
+        Assert.Equal(100, Assert.Single(held.TakeAll()).Activity.Usage.Length);
+        held.Add(Track("u1", "acme", "reports"));
+        Assert.Equal("reports", Assert.Single(Assert.Single(held.TakeAll()).Activity.Usage).Feature);
+    }
+}
