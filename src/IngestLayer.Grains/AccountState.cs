@@ -97,6 +97,28 @@ public sealed class AccountState
     /// <inheritdoc cref="Apply(IngestEvent, DateTimeOffset)"/>
     public void Apply(IngestEvent e, TimeBuckets now)
     {
+        if (!ApplyExceptCounts(e))
+        {
+            return;
+        }
+
+        var at = TimeBuckets.Of(e.Timestamp).NotAfter(now);
+        Events.Add(e.Name, at, 1, now);
+        if (e.Feature is not null)
+        {
+            Features.Add(e.Feature, at, e.Count, now);
+        }
+
+        MarkActive(e.UserKey, at, now);
+    }
+
+    /// <summary>
+    /// Folds everything of <paramref name="e"/> but its counter adds and its user's activity, which the caller makes
+    /// (<see cref="Apply(IngestEvent, TimeBuckets)"/> at once, <see cref="AccountFold"/> summed over a batch).
+    /// Returns whether it is activity, which has them.
+    /// </summary>
+    internal bool ApplyExceptCounts(IngestEvent e)
+    {
         Known = true;
         EventsApplied++;
         if (e.Kind == EventKind.Group)
@@ -107,33 +129,32 @@ public sealed class AccountState
                 Members.Add(e.UserKey);
             }
 
-            return;
+            return false;
         }
 
         if (!e.IsActivity)
         {
-            return;
+            return false;
         }
 
         FirstSeen = FirstSeen is { } first && first <= e.Timestamp ? first : e.Timestamp;
         LastSeen = LastSeen is { } last && last >= e.Timestamp ? last : e.Timestamp;
-        var at = TimeBuckets.Of(e.Timestamp);
-        Events.Add(e.Name, at, 1, now);
-        if (e.Feature is not null)
-        {
-            Features.Add(e.Feature, at, e.Count, now);
-        }
-
-        if (ActiveUsers.MarkActive(e.UserKey, at, now))
-        {
-            Members.Add(e.UserKey); // a user already tracked as active is already a member
-        }
         if (!string.IsNullOrWhiteSpace(e.Plan))
         {
             Plan = e.Plan;
         }
 
         Billing.Apply(e);
+        return true;
+    }
+
+    /// <summary>Marks <paramref name="userKey"/> active on the day of <paramref name="at"/>, a member from its first activity.</summary>
+    internal void MarkActive(string userKey, TimeBuckets at, TimeBuckets now)
+    {
+        if (ActiveUsers.MarkActive(userKey, at, now))
+        {
+            Members.Add(userKey); // a user already tracked as active is already a member
+        }
     }
 
     public void AssignOwner(OwnerAssignment assignment)

@@ -16,7 +16,10 @@ public sealed class CounterSet
 
     public void Add(string key, DateTimeOffset at, int count, DateTimeOffset now) => Add(key, TimeBuckets.Of(at), count, TimeBuckets.Of(now));
 
-    public void Add(string key, TimeBuckets at, int count, TimeBuckets now)
+    public void Add(string key, TimeBuckets at, int count, TimeBuckets now) => Add(key, at, (long)count, now);
+
+    /// <summary>As <see cref="Add(string, TimeBuckets, int, TimeBuckets)"/>, for a sum of adds.</summary>
+    internal void Add(string key, TimeBuckets at, long count, TimeBuckets now)
     {
         if (!_counters.TryGetValue(key, out var counter))
         {

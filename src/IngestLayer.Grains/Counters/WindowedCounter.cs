@@ -35,7 +35,10 @@ public sealed class WindowedCounter
     public void Add(DateTimeOffset at, int count, DateTimeOffset now) => Add(TimeBuckets.Of(at), count, TimeBuckets.Of(now));
 
     /// <inheritdoc cref="Add(DateTimeOffset, int, DateTimeOffset)"/>
-    public void Add(TimeBuckets at, int count, TimeBuckets now)
+    public void Add(TimeBuckets at, int count, TimeBuckets now) => Add(at, (long)count, now);
+
+    /// <summary>As <see cref="Add(TimeBuckets, int, TimeBuckets)"/>, for a sum of adds (which can pass <see cref="int.MaxValue"/>).</summary>
+    internal void Add(TimeBuckets at, long count, TimeBuckets now)
     {
         if (count <= 0)
         {
@@ -71,7 +74,7 @@ public sealed class WindowedCounter
         return Sum(_days, _dayCount, today - daysAgo, Math.Min(days, DaySlots - daysAgo), today - DaySlots);
     }
 
-    private static void AddToTier(ref int[]? pairs, ref byte used, int slots, int bucket, int nowBucket, int count)
+    private static void AddToTier(ref int[]? pairs, ref byte used, int slots, int bucket, int nowBucket, long count)
     {
         var floor = nowBucket - slots;
         if (bucket <= floor)
@@ -116,7 +119,7 @@ public sealed class WindowedCounter
         var at = (i + 1) * 2;
         Array.Copy(pairs, at, pairs, at + 2, (n - i - 1) * 2);
         pairs[at] = bucket;
-        pairs[at + 1] = Math.Min(count, int.MaxValue);
+        pairs[at + 1] = (int)Math.Min(count, int.MaxValue);
         used = (byte)(n + 1);
     }
 

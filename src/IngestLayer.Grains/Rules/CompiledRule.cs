@@ -26,6 +26,12 @@ public abstract class CompiledRule(RuleDefinition definition)
     /// <summary>For <see cref="PerEvent"/> rules: whether <paramref name="e"/> can move the condition.</summary>
     public virtual bool MovedBy(IngestEvent e) => false;
 
+    /// <summary>
+    /// How <see cref="Holds"/> would read the event and feature counters of <paramref name="state"/> as it is (any way
+    /// at all, unless a kind says otherwise).
+    /// </summary>
+    public virtual CounterReads ReadsCounters(AccountState state) => CounterReads.Exact;
+
     /// <summary>Whether the condition holds for <paramref name="state"/> at <paramref name="now"/>.</summary>
     public abstract bool Holds(AccountState state, DateTimeOffset now);
 

@@ -21,25 +21,32 @@ public static class RuleRunner
         Rearm(state, rules, now);
 
         List<Alert>? fired = null;
-        var nowBuckets = TimeBuckets.Of(now);
         var perEvent = rules.PerEvent;
         var applied = false;
-        foreach (var e in batch.Events)
+        var fold = AccountFold.Begin(state, TimeBuckets.Of(now));
+        try
         {
-            if (!state.Applied.Advance(batch.Origin, e.Position))
+            foreach (var e in batch.Events)
             {
-                continue; // redelivered after a restart: its effects are in the snapshot already
-            }
-
-            state.Apply(e, nowBuckets);
-            applied = true;
-            foreach (var rule in perEvent)
-            {
-                if (rule.MovedBy(e) && Evaluate(state, rule, workspace, accountId, e, now) is { } alert)
+                if (!state.Applied.Advance(batch.Origin, e.Position))
                 {
-                    (fired ??= []).Add(alert);
+                    continue; // redelivered after a restart: its effects are in the snapshot already
+                }
+
+                fold.Apply(e);
+                applied = true;
+                foreach (var rule in perEvent)
+                {
+                    if (rule.MovedBy(e) && Evaluate(state, fold, rule, workspace, accountId, e, now) is { } alert)
+                    {
+                        (fired ??= []).Add(alert);
+                    }
                 }
             }
+        }
+        finally
+        {
+            fold.End();
         }
 
         if (applied)
@@ -99,13 +106,40 @@ public static class RuleRunner
     public static string AlertId(string workspace, string accountId, string ruleId, int firing, DateTimeOffset now) =>
         Hash(workspace, accountId, ruleId, "#" + firing.ToString(CultureInfo.InvariantCulture), TimeBuckets.Of(now).Day.ToString(CultureInfo.InvariantCulture));
 
-    private static Alert? Evaluate(AccountState state, CompiledRule rule, string workspace, string accountId, IngestEvent? trigger, DateTimeOffset now)
+    // Mid-batch: the counters get the held-back adds only when the rule's answer could depend on them, and always
+    // before an alert is described, so both read the state event-by-event application would have left.
+    private static Alert? Evaluate(AccountState state, AccountFold fold, CompiledRule rule, string workspace, string accountId, IngestEvent trigger, DateTimeOffset now)
+    {
+        bool holds;
+        switch (rule.ReadsCounters(state))
+        {
+            case CounterReads.None:
+                holds = rule.Holds(state, now);
+                break;
+            case CounterReads.Rising:
+                holds = rule.Holds(state, now) || (fold.Flush() && rule.Holds(state, now));
+                break;
+            default:
+                fold.Flush();
+                holds = rule.Holds(state, now);
+                break;
+        }
+
+        return Fire(state, rule, holds, workspace, accountId, trigger, now, fold);
+    }
+
+    private static Alert? Evaluate(AccountState state, CompiledRule rule, string workspace, string accountId, IngestEvent? trigger, DateTimeOffset now) =>
+        Fire(state, rule, rule.Holds(state, now), workspace, accountId, trigger, now, fold: null);
+
+    private static Alert? Fire(AccountState state, CompiledRule rule, bool holds, string workspace, string accountId, IngestEvent? trigger, DateTimeOffset now, AccountFold? fold)
     {
         var latch = state.Latch(rule.Id);
-        if (!latch.Evaluate(rule.Holds(state, now), now, rule.Definition.Cooldown))
+        if (!latch.Evaluate(holds, now, rule.Definition.Cooldown))
         {
             return null;
         }
+
+        fold?.Flush();
 
         var body = rule.Describe(state, accountId, trigger, now);
         var definition = rule.Definition;

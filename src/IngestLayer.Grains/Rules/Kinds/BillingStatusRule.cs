@@ -30,6 +30,8 @@ public sealed class BillingStatusRule : CompiledRule
 
     public override bool MovedBy(IngestEvent e) => string.Equals(e.Name, _event, StringComparison.OrdinalIgnoreCase);
 
+    public override CounterReads ReadsCounters(AccountState state) => CounterReads.None;
+
     public override bool Holds(AccountState state, DateTimeOffset now) => state.Billing.Status == _status;
 
     public override AlertBody Describe(AccountState state, string accountId, IngestEvent? trigger, DateTimeOffset now)

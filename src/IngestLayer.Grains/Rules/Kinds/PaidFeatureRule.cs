@@ -16,6 +16,7 @@ public sealed class PaidFeatureRule : CompiledRule
     private readonly IReadOnlyList<string> _plans;
     private readonly long _minCount;
     private readonly int _hours;
+    private readonly ulong _lengths; // bit n: a listed feature is n long (any of 64 or more sets no bit)
 
     public PaidFeatureRule(RuleDefinition definition) : base(definition)
     {
@@ -25,12 +26,20 @@ public sealed class PaidFeatureRule : CompiledRule
         _plans = p.Plans is { Count: > 0 } plans ? plans : ["free"];
         _minCount = p.MinCount ?? 1;
         _hours = p.WindowHours ?? 24;
+        foreach (var feature in _features)
+        {
+            _lengths |= feature.Length < 64 ? 1UL << feature.Length : 0;
+        }
     }
 
     public override bool PerEvent => true;
 
     public override bool MovedBy(IngestEvent e) =>
-        (e.Feature is not null && _featureSet.Contains(e.Feature)) || (e.Kind == EventKind.Group && e.Traits?.ContainsKey("plan") == true);
+        (e.Feature is { } feature && IsListed(feature)) || (e.Kind == EventKind.Group && e.Traits?.ContainsKey("plan") == true);
+
+    // Off the listed plans no count matters; on them, more uses in a window ending now can only reach the minimum.
+    public override CounterReads ReadsCounters(AccountState state) =>
+        RuleText.PlanIn(_plans, state.Plan) ? CounterReads.Rising : CounterReads.None;
 
     public override bool Holds(AccountState state, DateTimeOffset now)
     {
@@ -50,6 +59,11 @@ public sealed class PaidFeatureRule : CompiledRule
 
         return false;
     }
+
+    // Asked of every feature event, most of them unlisted: a length no listed feature has (case-insensitive equal
+    // strings are as long) rules one out without hashing it.
+    private bool IsListed(string feature) =>
+        (feature.Length >= 64 || (_lengths & (1UL << feature.Length)) != 0) && _featureSet.Contains(feature);
 
     public override AlertBody Describe(AccountState state, string accountId, IngestEvent? trigger, DateTimeOffset now)
     {
