@@ -87,6 +87,7 @@ public sealed class UserActivityBuffer
         // A user who once sent many distinct events in a minute should not keep a large array for good.
         private const int MaxKeptUsage = 64;
         private UsageCount[] _usage = new UsageCount[4];
+        private int[] _keys = new int[4]; // each row's KeyOf, searched before the rows themselves
         private int _usageCount;
         private string? _account;
         private List<string>? _earlierAccounts; // only when a user's events name more than one account
@@ -114,11 +115,17 @@ public sealed class UserActivityBuffer
             }
 
             var minute = e.Timestamp.ToUnixTimeSeconds() / 60;
-            var usage = _usage.AsSpan(0, _usageCount);
-            for (var i = usage.Length - 1; i >= 0; i--)
+            var (name, feature) = (e.Name, e.Feature);
+            var key = KeyOf(name, feature, minute);
+
+            // The rows are cold (ten thousand builders, one touched per event) and a user's twenty-odd rows
+            // are ten cache lines; their keys are one or two, searched with a vector compare. A key is from the
+            // text, so a row's match always shares its key; rows that only share a key are checked and passed.
+            var keys = _keys.AsSpan(0, _usageCount);
+            for (var i = keys.LastIndexOf(key); i >= 0; i = keys[..i].LastIndexOf(key))
             {
-                ref var u = ref usage[i];
-                if (u.Minute == minute && u.Name == e.Name && u.Feature == e.Feature)
+                ref var u = ref _usage[i];
+                if (u.Minute == minute && u.Name == name && u.Feature == feature)
                 {
                     u = u with { Events = u.Events + 1, Uses = (int)Math.Min((long)u.Uses + e.Count, int.MaxValue) };
                     return;
@@ -128,10 +135,24 @@ public sealed class UserActivityBuffer
             if (_usageCount == _usage.Length)
             {
                 Array.Resize(ref _usage, _usage.Length * 2);
+                Array.Resize(ref _keys, _usage.Length);
             }
 
+            _keys[_usageCount] = key;
             _usage[_usageCount++] = new UsageCount(e.Name, e.Feature, minute, 1, e.Count);
         }
+
+        // A few characters and the lengths: enough to tell apart the names and features one user sends in a
+        // minute, read from strings the parser just handed over, where hashing them whole would cost more.
+        private static int KeyOf(string name, string? feature, long minute) =>
+            (int)minute * -1640531535 ^ Tag(name) ^ Tag(feature) * 31;
+
+        private static int Tag(string? s) => s switch
+        {
+            null => -1,
+            "" => 0,
+            _ => s.Length << 21 ^ s[0] << 14 ^ s[s.Length / 2] << 7 ^ s[^1],
+        };
 
         /// <summary>The activity added since the last take; the builder is then empty, ready for more.</summary>
         public UserActivity Take()
@@ -142,7 +163,7 @@ public sealed class UserActivityBuffer
             usage.Clear();
             if (_usage.Length > MaxKeptUsage)
             {
-                _usage = new UsageCount[4];
+                (_usage, _keys) = (new UsageCount[4], new int[4]);
             }
 
             (_usageCount, _account, _earlierAccounts, EventCount) = (0, null, null, 0);

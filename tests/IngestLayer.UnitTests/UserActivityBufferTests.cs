@@ -41,6 +41,40 @@ public class UserActivityBufferTests
     }
 
     [Fact]
+    public void equal_names_and_features_count_in_one_row_whatever_their_instances()
+    {
+        // Rows are matched by their text: a pool can hand over another instance of the same name or feature.
+        var held = new UserActivityBuffer();
+        held.Add(Track("u1", "acme", "csv.export"));
+        held.Add(Track("u1", "acme", "api.access"));
+        held.Add(Track("u1", "acme", new string("csv.export".AsSpan())) with { Name = new string("feature.used".AsSpan()), Count = 3 });
+        held.Add(Track("u1", "acme", "audit.view", secondsAgo: 60));
+        held.Add(Track("u1", "acme", new string("audit.view".AsSpan()), secondsAgo: 60));
+
+        var minute = Noon.ToUnixTimeSeconds() / 60;
+        Assert.Equal(
+            [new UsageCount("feature.used", "csv.export", minute, 2, 4), new("feature.used", "api.access", minute, 1, 1), new("feature.used", "audit.view", minute - 1, 2, 2)],
+            Assert.Single(held.TakeAll()).Activity.Usage);
+    }
+
+    [Fact]
+    public void features_alike_in_length_and_their_first_middle_and_last_letters_keep_their_own_rows()
+    {
+        // Rows are found by a key from a few of their letters; "abcd" and "aXcd" share one.
+        var held = new UserActivityBuffer();
+        held.Add(Track("u1", "acme", "abcd"));
+        held.Add(Track("u1", "acme", "aXcd"));
+        held.Add(Track("u1", "acme", "abcd"));
+        held.Add(Track("u1", "acme", "aXcd"));
+        held.Add(Track("u1", "acme", "abcd"));
+
+        var minute = Noon.ToUnixTimeSeconds() / 60;
+        Assert.Equal(
+            [new UsageCount("feature.used", "abcd", minute, 3, 3), new("feature.used", "aXcd", minute, 2, 2)],
+            Assert.Single(held.TakeAll()).Activity.Usage);
+    }
+
+    [Fact]
     public void a_user_taken_alone_has_nothing_held_until_their_next_event()
     {
         var held = new UserActivityBuffer();
