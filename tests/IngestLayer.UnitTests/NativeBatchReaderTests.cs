@@ -144,6 +144,47 @@ public class NativeBatchReaderTests
         Assert.Equal("4999", fast.Events[^1].UserId);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void a_mutated_body_is_read_as_the_general_parser_reads_it_or_left_to_it(int seed)
+    {
+        // Byte-level mutations of a valid batch (deleted, duplicated, swapped or replaced bytes, most of them making
+        // something the reader must not be sure of): whatever the fast path accepts, the general parser accepts whole
+        // and reads to the same events; whatever it leaves, it leaves.
+        const string Valid = """{"events":[{"event":"feature.used","user_id":"u1","account_id":"a1","message_id":"m1","timestamp":"2026-11-23T11:00:00Z","properties":{"feature":"csv.export","count":2,"plan":"free","n":{"x":[1,"y"]}}},{"event":"$pageview","anonymous_id":7,"properties":{"url":"/a"}}]}""";
+        var random = new Random(seed);
+        var replacements = "{}[]\":,0129.-eE \\ntrufalsn"u8.ToArray();
+        var accepted = 0;
+        for (var i = 0; i < 2_000; i++)
+        {
+            var body = Encoding.UTF8.GetBytes(Valid).ToList();
+            for (var m = random.Next(1, 3); m > 0; m--)
+            {
+                var at = random.Next(body.Count);
+                switch (random.Next(4))
+                {
+                    case 0: body.RemoveAt(at); break;
+                    case 1: body.Insert(at, body[at]); break;
+                    case 2: var other = random.Next(body.Count); (body[at], body[other]) = (body[other], body[at]); break;
+                    default: body[at] = replacements[random.Next(replacements.Length)]; break;
+                }
+            }
+
+            var json = Encoding.UTF8.GetString([.. body]);
+            if (Fast(json) is null)
+            {
+                continue;
+            }
+
+            accepted++;
+            AssertSameAsGeneral(json);
+        }
+
+        Assert.InRange(accepted, 100, 1_999); // about a fifth stay valid (a digit for a digit, a swap of equal bytes)
+    }
+
     [Fact]
     public void the_events_properties_are_each_their_own_slice_of_one_copy_not_of_the_request_body()
     {
