@@ -33,7 +33,8 @@ public sealed class MemoryEventLog : IEventLog
         var keys = events.Count <= MaxStackEvents ? stackalloc ulong[events.Count] : new ulong[events.Count];
         var added = events.Count <= MaxStackEvents ? stackalloc bool[events.Count] : new bool[events.Count];
         // A request's events nearly always share one source: its hash, the seed, is computed once.
-        var (source, seed) = ("", SourceSeed(""));
+        string? source = null;
+        var seed = 0L;
         for (var i = 0; i < keys.Length; i++)
         {
             var e = events[i];
