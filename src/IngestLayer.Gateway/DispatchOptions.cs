@@ -33,6 +33,15 @@ public sealed class DispatchOptions : IValidatableObject
     public TimeSpan? MinRoundInterval { get; set; }
 
     /// <summary>
+    /// Grain calls a round (or a flush of held user activity) has in flight before it lets requests that wait for a
+    /// thread go first. A round's thousand account calls queued at once ran ahead of every request that came after
+    /// them: the round's length (about 40 ms) was the request p99, and with the load generator's requests held
+    /// back the cores sat idle a quarter of the time. In waves of 32 the cores were busy 98% of the time.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int CallsPerWave { get; set; } = 32;
+
+    /// <summary>
     /// How long activity of events that name their account may be held, aggregated per user, before it is
     /// handed to the user grains (account grains get every event in the round it arrives).
     /// </summary>

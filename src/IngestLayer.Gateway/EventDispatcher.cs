@@ -174,7 +174,7 @@ public sealed partial class EventDispatcher(
             Wakeups++;
 
             await PaceAsync(stoppingToken);
-            await RunRoundsAsync(stoppingToken);
+            await RunRoundsAsync(stoppingToken, drain: false);
 
             // A flush is thousands of user calls; it runs beside the next rounds rather than stalling them.
             if (_flushing.IsCompleted && _held.Users > 0)
@@ -208,7 +208,7 @@ public sealed partial class EventDispatcher(
         }
 
         // Shutting down: apply what was acknowledged before the silo stops (it stops after this service).
-        await RunRoundsAsync(stoppingToken);
+        await RunRoundsAsync(stoppingToken, drain: true);
         await _flushing;
         await FlushUsersAsync();
         if (_touched is not null)
@@ -245,7 +245,13 @@ public sealed partial class EventDispatcher(
         }
     }
 
-    private async Task RunRoundsAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// Applies a round, and more only while one is needed now (or, <paramref name="drain"/>, until the queue is
+    /// empty). Taking whatever arrived during a round as the next at once left pacing to the first round only:
+    /// under load rounds followed each other every 10-20 ms with a fifth of the events each, and the gateway
+    /// spent 13% more CPU per event on the extra grain calls (2026-11-30).
+    /// </summary>
+    private async Task RunRoundsAsync(CancellationToken stoppingToken, bool drain)
     {
         while (TakeRound() is { Count: > 0 } round)
         {
@@ -285,6 +291,10 @@ public sealed partial class EventDispatcher(
 
             // Always signal: requests waiting for room care that the queue shrank, not about held user activity.
             Progress(_held.Users == 0 && _flushing.IsCompleted ? through : 0);
+            if (!drain && !RoundNeededNow())
+            {
+                break;
+            }
         }
     }
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using IngestLayer.Contracts;
+using Microsoft.Extensions.Options;
 
 namespace IngestLayer.Gateway;
 
@@ -12,8 +13,10 @@ namespace IngestLayer.Gateway;
 /// their account skip the user stage and are held there, aggregated, for a later
 /// <see cref="FlushAsync"/>; a user's held activity is applied before any newer event of theirs.
 /// </summary>
-public sealed class EventRouter(IGrainFactory grains)
+public sealed class EventRouter(IGrainFactory grains, IOptions<DispatchOptions>? options = null)
 {
+    private readonly int _callsPerWave = options?.Value.CallsPerWave ?? new DispatchOptions().CallsPerWave;
+
     // Resolving a grain reference costs about as much as a small call; keys repeat, so references are kept.
     private const int MaxCachedReferences = 500_000;
     private const int MaxConcurrentPersists = 1;
@@ -95,28 +98,27 @@ public sealed class EventRouter(IGrainFactory grains)
         Array.Clear(roundOf, 0, events.Count);
         ArrayPool<AccountRound?>.Shared.Return(roundOf);
 
-        var accountCalls = new List<Task>(byAccount.Count);
+        var accountCalls = new CallWaves(_callsPerWave);
         foreach (var (workspace, account, round) in byAccount.All())
         {
             touched?.Account(workspace, account);
-            accountCalls.Add(Account(workspace, account).ApplyAsync(new EventBatch(round!.Events!, origin)));
+            await accountCalls.AddAsync(Account(workspace, account).ApplyAsync(new EventBatch(round!.Events!, origin)));
         }
 
-        await Task.WhenAll(accountCalls);
+        await accountCalls.CompleteAsync();
     }
 
     /// <summary>Hands every user's held activity to its grain.</summary>
     public async Task FlushAsync(UserActivityBuffer held)
     {
         var all = held.TakeAll();
-        var calls = new Task[all.Count];
-        for (var i = 0; i < calls.Length; i++)
+        var calls = new CallWaves(_callsPerWave);
+        foreach (var (workspace, user, activity) in all)
         {
-            var (workspace, user, activity) = all[i];
-            calls[i] = User(workspace, user).ApplyActivityAsync(activity);
+            await calls.AddAsync(User(workspace, user).ApplyActivityAsync(activity));
         }
 
-        await Task.WhenAll(calls);
+        await calls.CompleteAsync();
     }
 
     /// <summary>Has every grain in <paramref name="taken"/> write its state (see <see cref="ISnapshotGrain.PersistAsync"/>).</summary>
