@@ -53,10 +53,13 @@ public sealed class EventRouter(IGrainFactory grains, IOptions<DispatchOptions>?
             return;
         }
 
+        events = events is IngestEvent[] or List<IngestEvent> ? events : [.. events]; // read as spans below, more than once
+
         var byUser = new WorkspaceMap<UserRound>();
         var byAccount = new WorkspaceMap<AccountRound>();
         var roundOf = ArrayPool<AccountRound?>.Shared.Rent(events.Count);
-        Sort(AsSpan(events), held, byUser, byAccount, roundOf);
+        var isHeld = held is null ? null : ArrayPool<bool>.Shared.Rent(events.Count);
+        Sort(AsSpan(events), isHeld, byUser, byAccount, roundOf);
         if (byUser.Count > 0)
         {
             await flushing;
@@ -94,15 +97,29 @@ public sealed class EventRouter(IGrainFactory grains, IOptions<DispatchOptions>?
             }
         }
 
-        Fill(AsSpan(events), roundOf, resolved);
+        var order = ArrayPool<int>.Shared.Rent(events.Count);
+        Fill(AsSpan(events), roundOf, resolved, order);
         Array.Clear(roundOf, 0, events.Count);
         ArrayPool<AccountRound?>.Shared.Return(roundOf);
 
         var accountCalls = new CallWaves(_callsPerWave);
+        var firstSequence = held?.NextSequence ?? 0;
         foreach (var (workspace, account, round) in byAccount.All())
         {
+            if (held is not null)
+            {
+                Hold(events, round!, order, isHeld!, held, firstSequence);
+            }
+
             touched?.Account(workspace, account);
             await accountCalls.AddAsync(Account(workspace, account).ApplyAsync(new EventBatch(round!.Events!, origin)));
+        }
+
+        ArrayPool<int>.Shared.Return(order);
+        if (isHeld is not null)
+        {
+            Array.Clear(isHeld, 0, events.Count);
+            ArrayPool<bool>.Shared.Return(isHeld);
         }
 
         await accountCalls.CompleteAsync();
@@ -136,7 +153,7 @@ public sealed class EventRouter(IGrainFactory grains, IOptions<DispatchOptions>?
     }
 
     /// <summary>
-    /// Sorts a round's events into user calls (<paramref name="byUser"/>) or <paramref name="held"/> activity,
+    /// Sorts a round's events into user calls (<paramref name="byUser"/>) or held activity (<paramref name="isHeld"/>),
     /// and counts each account's events whose account they name (<paramref name="roundOf"/> for each).
     /// </summary>
     /// <remarks>
@@ -145,12 +162,12 @@ public sealed class EventRouter(IGrainFactory grains, IOptions<DispatchOptions>?
     /// in order. Everyone else's activity is held. The common round has no such user at all. Sorting and
     /// counting share a pass: each pass over a round reads tens of thousands of events from memory.
     /// </remarks>
-    private static void Sort(ReadOnlySpan<IngestEvent> events, UserActivityBuffer? held, WorkspaceMap<UserRound> byUser, WorkspaceMap<AccountRound> byAccount, AccountRound?[] roundOf)
+    private static void Sort(ReadOnlySpan<IngestEvent> events, bool[]? isHeld, WorkspaceMap<UserRound> byUser, WorkspaceMap<AccountRound> byAccount, AccountRound?[] roundOf)
     {
         HashSet<(string, string)>? calledUsers = null;
         foreach (var e in events)
         {
-            if (held is null || !e.IsActivity || e.AccountId is null)
+            if (isHeld is null || !e.IsActivity || e.AccountId is null)
             {
                 (calledUsers ??= []).Add((e.Workspace, e.UserKey));
             }
@@ -166,7 +183,7 @@ public sealed class EventRouter(IGrainFactory grains, IOptions<DispatchOptions>?
             }
             else
             {
-                held!.Add(e);
+                isHeld![i] = true; // held account by account in Hold, once the account's events are together
             }
 
             roundOf[i] = e.AccountId is { } accountId && GoesToAccount(e) ? Count(byAccount, e.Workspace, accountId) : null;
@@ -178,14 +195,41 @@ public sealed class EventRouter(IGrainFactory grains, IOptions<DispatchOptions>?
     /// event that names no account gets the one its user grain <paramref name="resolved"/>. Growing a list per
     /// account and copying it out was a third of everything the gateway allocated.
     /// </summary>
-    private static void Fill(ReadOnlySpan<IngestEvent> events, AccountRound?[] roundOf, string?[]? resolved)
+    /// <remarks>Each account's events' indexes in the round go to its slice of <paramref name="order"/>, for <see cref="Hold"/>.</remarks>
+    private static void Fill(ReadOnlySpan<IngestEvent> events, AccountRound?[] roundOf, string?[]? resolved, int[] order)
     {
+        var slices = 0;
         for (var i = 0; i < events.Length; i++)
         {
             if (roundOf[i] is { } round)
             {
-                round.Events ??= new IngestEvent[round.Count];
+                if (round.Events is null)
+                {
+                    round.Events = new IngestEvent[round.Count];
+                    round.Order = slices;
+                    slices += round.Count;
+                }
+
+                order[round.Order + round.Filled] = i;
                 round.Events[round.Filled++] = resolved?[i] is { } accountId ? events[i] with { AccountId = accountId } : events[i];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Holds the user activity of one account's events in the round. Account by account, a user's builder is
+    /// touched a few times in a row; in event order it was touched once per ten thousand events, each time out of
+    /// cache. Each event keeps its place in the stored order (<paramref name="firstSequence"/> plus its index).
+    /// </summary>
+    private static void Hold(IReadOnlyList<IngestEvent> events, AccountRound round, int[] order, bool[] isHeld, UserActivityBuffer held, long firstSequence)
+    {
+        held.BeginAccount();
+        var all = AsSpan(events);
+        foreach (var i in order.AsSpan(round.Order, round.Count))
+        {
+            if (isHeld[i])
+            {
+                held.Add(all[i], firstSequence + i);
             }
         }
     }
@@ -234,6 +278,7 @@ public sealed class EventRouter(IGrainFactory grains, IOptions<DispatchOptions>?
     {
         public int Count;
         public int Filled;
+        public int Order; // where the account's event indexes start in the round's order array
         public IngestEvent[]? Events;
     }
 

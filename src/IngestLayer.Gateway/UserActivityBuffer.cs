@@ -25,17 +25,76 @@ public sealed class UserActivityBuffer
     /// <summary>Events held back.</summary>
     public long Events { get; private set; }
 
+    // The last few users of the account being added (see BeginAccount): an account's events in a round come from
+    // a handful of users, so most find their builder here without hashing the user key into the big map.
+    private const int RecentUsers = 8;
+    private readonly string?[] _recentKeys = new string?[RecentUsers];
+    private readonly Builder?[] _recentBuilders = new Builder?[RecentUsers];
+    private string? _recentWorkspace;
+    private int _recentNext;
+    private long _sequence;
+
+    /// <summary>Holds <paramref name="e"/> as the newest activity so far.</summary>
     public void Add(IngestEvent e)
     {
-        ref var builder = ref _users.GetValueRefOrAddDefault(e.Workspace, e.UserKey, out _);
-        builder ??= new Builder();
+        BeginAccount();
+        Add(e, ++_sequence);
+    }
+
+    /// <summary>
+    /// Holds <paramref name="e"/>, at <paramref name="sequence"/> in the order events were stored: the router adds
+    /// a round account by account (a user's builder is then touched a few times in a row rather than once per ten
+    /// thousand events), so events of a user who names several accounts may come out of order, and the sequence
+    /// keeps the user's latest membership right. Sequences only grow from round to round.
+    /// </summary>
+    public void Add(IngestEvent e, long sequence)
+    {
+        var builder = Find(e.Workspace, e.UserKey);
         if (builder.EventCount == 0)
         {
             Users++;
         }
 
-        builder.Add(e);
+        builder.Add(e, sequence);
+        _sequence = Math.Max(_sequence, sequence);
         Events++;
+    }
+
+    /// <summary>The sequence after every one held so far, for the next round's first event.</summary>
+    public long NextSequence => _sequence + 1;
+
+    /// <summary>Forgets the recent users: call before adding another account's events.</summary>
+    public void BeginAccount()
+    {
+        Array.Clear(_recentKeys);
+        Array.Clear(_recentBuilders);
+        _recentNext = 0;
+    }
+
+    private Builder Find(string workspace, string user)
+    {
+        if (ReferenceEquals(workspace, _recentWorkspace) || workspace == _recentWorkspace)
+        {
+            for (var i = 0; i < RecentUsers && _recentKeys[i] is { } key; i++)
+            {
+                if (key.Length == user.Length && string.Equals(key, user))
+                {
+                    return _recentBuilders[i]!;
+                }
+            }
+        }
+        else
+        {
+            BeginAccount();
+            _recentWorkspace = workspace;
+        }
+
+        ref var builder = ref _users.GetValueRefOrAddDefault(workspace, user, out _);
+        builder ??= new Builder();
+        _recentKeys[_recentNext] = user;
+        _recentBuilders[_recentNext] = builder;
+        _recentNext = (_recentNext + 1) % RecentUsers;
+        return builder;
     }
 
     /// <summary>Takes one user's held activity, so it can be applied before that user's newer events.</summary>
@@ -73,6 +132,7 @@ public sealed class UserActivityBuffer
         }
 
         _idle.Clear();
+        BeginAccount();
         (Users, Events) = (0, 0);
         return all;
     }
@@ -90,28 +150,26 @@ public sealed class UserActivityBuffer
         private int[] _keys = new int[4]; // each row's KeyOf, searched before the rows themselves
         private int _usageCount;
         private string? _account;
-        private List<string>? _earlierAccounts; // only when a user's events name more than one account
+        private long _accountSequence; // of the newest event naming _account
+        private List<(string Account, long Sequence)>? _earlierAccounts; // only when a user's events name more than one account; oldest first
         private DateTimeOffset _first = DateTimeOffset.MaxValue;
         private DateTimeOffset _last = DateTimeOffset.MinValue;
 
         public int EventCount { get; private set; }
 
-        public void Add(IngestEvent e)
+        public void Add(IngestEvent e, long sequence)
         {
             EventCount++;
             _first = e.Timestamp < _first ? e.Timestamp : _first;
             _last = e.Timestamp > _last ? e.Timestamp : _last;
-            if (_account != e.AccountId)
+            var account = e.AccountId!;
+            if (_account is null || ReferenceEquals(_account, account) || _account == account)
             {
-                if (_account is not null)
-                {
-                    // Accounts in the order they were last named: the user grain's latest membership is the last.
-                    (_earlierAccounts ??= new(1)).Remove(e.AccountId!);
-                    _earlierAccounts.Remove(_account);
-                    _earlierAccounts.Add(_account);
-                }
-
-                _account = e.AccountId;
+                (_account, _accountSequence) = (account, Math.Max(_accountSequence, sequence));
+            }
+            else
+            {
+                Name(account, sequence);
             }
 
             var minute = e.Timestamp.ToUnixTimeSeconds() / 60;
@@ -142,6 +200,32 @@ public sealed class UserActivityBuffer
             _usage[_usageCount++] = new UsageCount(e.Name, e.Feature, minute, 1, e.Count);
         }
 
+        // Accounts in the order they were last named: the user grain's latest membership is the last.
+        private void Name(string account, long sequence)
+        {
+            var earlier = _earlierAccounts ??= new(1);
+            var known = earlier.FindIndex(a => a.Account == account);
+            if (known >= 0)
+            {
+                if (earlier[known].Sequence >= sequence)
+                {
+                    return;
+                }
+
+                earlier.RemoveAt(known);
+            }
+
+            if (sequence > _accountSequence)
+            {
+                earlier.Add((_account!, _accountSequence));
+                (_account, _accountSequence) = (account, sequence);
+                return;
+            }
+
+            // Named before the current account's newest event (added later, from another account's events).
+            earlier.Insert(earlier.FindLastIndex(a => a.Sequence < sequence) + 1, (account, sequence));
+        }
+
         // A few characters and the lengths: enough to tell apart the names and features one user sends in a
         // minute, read from strings the parser just handed over, where hashing them whole would cost more.
         private static int KeyOf(string name, string? feature, long minute) =>
@@ -157,7 +241,7 @@ public sealed class UserActivityBuffer
         /// <summary>The activity added since the last take; the builder is then empty, ready for more.</summary>
         public UserActivity Take()
         {
-            var accounts = _earlierAccounts is null ? [_account!] : _earlierAccounts.Append(_account!).ToArray();
+            string[] accounts = _earlierAccounts is null ? [_account!] : [.. _earlierAccounts.Select(a => a.Account), _account!];
             var usage = _usage.AsSpan(0, _usageCount);
             var activity = new UserActivity(usage.ToArray(), accounts, _first, _last, EventCount);
             usage.Clear();
@@ -166,7 +250,7 @@ public sealed class UserActivityBuffer
                 (_usage, _keys) = (new UsageCount[4], new int[4]);
             }
 
-            (_usageCount, _account, _earlierAccounts, EventCount) = (0, null, null, 0);
+            (_usageCount, _account, _accountSequence, _earlierAccounts, EventCount) = (0, null, 0, null, 0);
             (_first, _last) = (DateTimeOffset.MaxValue, DateTimeOffset.MinValue);
             return activity;
         }

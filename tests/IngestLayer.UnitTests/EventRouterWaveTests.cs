@@ -84,6 +84,26 @@ public class EventRouterWaveTests
         }
     }
 
+    [Fact]
+    public async Task held_activity_added_account_by_account_keeps_the_accounts_in_the_order_they_were_last_named()
+    {
+        var (factory, _) = RecordingGrains.Create();
+        var router = new EventRouter(factory);
+        var held = new UserActivityBuffer();
+        IngestEvent Event(int i, string account) =>
+            new() { Workspace = "default", Source = "s", MessageId = "m" + i, Kind = EventKind.Track, Name = "x", UserId = "u1", AccountId = account };
+
+        // The router holds account A's events, then B's, then C's: B's last event (4) comes after C's (3).
+        await router.RouteAsync([Event(0, "A"), Event(1, "B"), Event(2, "A"), Event(3, "C"), Event(4, "B")], held);
+        var first = Assert.Single(held.TakeAll());
+        Assert.Equal(["A", "C", "B"], first.Activity.Accounts);
+        Assert.Equal(5, first.Activity.Events);
+
+        // A later round's older-named account still goes before the newer ones.
+        await router.RouteAsync([Event(5, "C"), Event(6, "A")], held);
+        Assert.Equal(["C", "A"], Assert.Single(held.TakeAll()).Activity.Accounts);
+    }
+
     private static DateTime? AccountCall(RecordingGrains grains, string account) => grains.FirstCall(GrainKeys.Account("default", account));
 
     private static async Task WaitForAsync(Func<bool> condition)
