@@ -15,11 +15,10 @@ namespace IngestLayer.Gateway;
 /// </summary>
 public sealed class EventRouter(IGrainFactory grains, IOptions<DispatchOptions>? options = null)
 {
-    private readonly int _callsPerWave = options?.Value.CallsPerWave ?? new DispatchOptions().CallsPerWave;
-
     // Resolving a grain reference costs about as much as a small call; keys repeat, so references are kept.
     private const int MaxCachedReferences = 500_000;
     private const int MaxConcurrentPersists = 1;
+    private readonly int _callsPerWave = options?.Value.CallsPerWave ?? new DispatchOptions().CallsPerWave;
     private readonly ConcurrentDictionary<(string, string), IUserGrain> _users = new();
     private readonly ConcurrentDictionary<(string, string), IAccountGrain> _accounts = new();
 

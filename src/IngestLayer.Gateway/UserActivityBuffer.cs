@@ -35,11 +35,7 @@ public sealed class UserActivityBuffer
     private long _sequence;
 
     /// <summary>Holds <paramref name="e"/> as the newest activity so far.</summary>
-    public void Add(IngestEvent e)
-    {
-        BeginAccount();
-        Add(e, ++_sequence);
-    }
+    public void Add(IngestEvent e) => Add(e, NextSequence);
 
     /// <summary>
     /// Holds <paramref name="e"/>, at <paramref name="sequence"/> in the order events were stored: the router adds
@@ -63,7 +59,10 @@ public sealed class UserActivityBuffer
     /// <summary>The sequence after every one held so far, for the next round's first event.</summary>
     public long NextSequence => _sequence + 1;
 
-    /// <summary>Forgets the recent users: call before adding another account's events.</summary>
+    /// <summary>
+    /// Forgets the recent users, so the next account's lookups scan only its own. Not needed for correctness: a
+    /// recent builder stays the user's until <see cref="TakeAll"/> drops idle ones, and that forgets them too.
+    /// </summary>
     public void BeginAccount()
     {
         Array.Clear(_recentKeys);
@@ -77,7 +76,7 @@ public sealed class UserActivityBuffer
         {
             for (var i = 0; i < RecentUsers && _recentKeys[i] is { } key; i++)
             {
-                if (key.Length == user.Length && string.Equals(key, user))
+                if (key == user)
                 {
                     return _recentBuilders[i]!;
                 }
@@ -163,7 +162,7 @@ public sealed class UserActivityBuffer
             _first = e.Timestamp < _first ? e.Timestamp : _first;
             _last = e.Timestamp > _last ? e.Timestamp : _last;
             var account = e.AccountId!;
-            if (_account is null || ReferenceEquals(_account, account) || _account == account)
+            if (_account is null || _account == account)
             {
                 (_account, _accountSequence) = (account, Math.Max(_accountSequence, sequence));
             }
