@@ -216,21 +216,25 @@ public sealed class EventRouter(IGrainFactory grains, IOptions<DispatchOptions>?
     }
 
     /// <summary>
-    /// Holds the user activity of one account's events in the round. Account by account, a user's builder is
-    /// touched a few times in a row; in event order it was touched once per ten thousand events, each time out of
-    /// cache. Each event keeps its place in the stored order (<paramref name="firstSequence"/> plus its index).
+    /// Holds the user activity of one account's events in the round, user by user (see
+    /// <see cref="UserActivityBuffer.Add(ReadOnlySpan{IngestEvent}, Span{int}, long)"/>). Account by account, a user's
+    /// builder is touched a few times in a row; in event order it was touched once per ten thousand events, each time
+    /// out of cache. Each event keeps its place in the stored order (<paramref name="firstSequence"/> plus its index).
     /// </summary>
+    /// <remarks>The account's slice of <paramref name="order"/> is read once, here: its held indexes are gathered into it.</remarks>
     private static void Hold(IReadOnlyList<IngestEvent> events, AccountRound round, int[] order, bool[] isHeld, UserActivityBuffer held, long firstSequence)
     {
-        held.BeginAccount();
-        var all = AsSpan(events);
-        foreach (var i in order.AsSpan(round.Order, round.Count))
+        var slice = order.AsSpan(round.Order, round.Count);
+        var count = 0;
+        foreach (var i in slice)
         {
             if (isHeld[i])
             {
-                held.Add(all[i], firstSequence + i);
+                slice[count++] = i;
             }
         }
+
+        held.Add(AsSpan(events), slice[..count], firstSequence);
     }
 
     // The dispatcher's rounds are lists: a span reads them without an interface call per event.

@@ -120,4 +120,44 @@ public class UserActivityBufferTests
         held.Add(Track("u1", "acme", "reports"));
         Assert.Equal("reports", Assert.Single(Assert.Single(held.TakeAll()).Activity.Usage).Feature);
     }
+
+    [Theory]
+    [InlineData(40)]
+    [InlineData(1_000)] // past the stack-allocated hashes
+    public void events_added_user_by_user_hold_what_adding_them_in_stored_order_holds(int count)
+    {
+        // Two accounts' slices of one round, users interleaved (anonymous ones too), some events not held at all.
+        var random = new Random(7);
+        var events = Enumerable.Range(0, count).Select(i =>
+        {
+            var e = Track("u" + random.Next(6), i % 3 == 0 ? "globex" : "acme", "f" + random.Next(3), secondsAgo: random.Next(120));
+            return i % 7 == 0 ? e with { UserId = null, AnonymousId = "a" + random.Next(2) } : e;
+        }).ToArray();
+        var heldIndexes = Enumerable.Range(0, count).Where(i => i % 5 != 0).ToArray();
+
+        var inOrder = new UserActivityBuffer();
+        foreach (var i in heldIndexes)
+        {
+            inOrder.Add(events[i]);
+        }
+
+        var byUser = new UserActivityBuffer();
+        foreach (var account in new[] { "acme", "globex" })
+        {
+            var slice = heldIndexes.Where(i => events[i].AccountId == account).ToArray();
+            byUser.Add(events, slice, firstSequence: 1);
+        }
+
+        Assert.Equal((inOrder.Users, inOrder.Events), (byUser.Users, byUser.Events));
+        var expected = inOrder.TakeAll().ToDictionary(a => a.User, a => a.Activity);
+        var actual = byUser.TakeAll().ToDictionary(a => a.User, a => a.Activity);
+        Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
+        Assert.Contains("anon:a0", actual.Keys);
+        foreach (var (user, activity) in expected)
+        {
+            Assert.Equal((activity.Events, activity.FirstSeen, activity.LastSeen), (actual[user].Events, actual[user].FirstSeen, actual[user].LastSeen));
+            Assert.Equal(activity.Accounts, actual[user].Accounts); // the last-named account last, whatever the adding order
+            Assert.Equal(activity.Usage.OrderBy(u => (u.Minute, u.Feature)), actual[user].Usage.OrderBy(u => (u.Minute, u.Feature)));
+        }
+    }
 }
