@@ -25,6 +25,7 @@ internal sealed record RunResult(string Target, long Requests, long Events, long
 internal sealed class LoadRunner(LoadOptions options, BatchWriter batches, WireFormat? format = null)
 {
     private readonly SdkLoadRunner? _sdk = options.Client == "sdk" ? new SdkLoadRunner(options, new EventGenerator(options)) : null;
+    private readonly HashSet<Uri> _warmed = [];
 
     public async Task<RunResult> RunAsync(string target, Uri url, string writeKey, Func<TimeSpan> serverCpu, Func<TimeSpan>? databaseCpu = null)
     {
@@ -37,7 +38,7 @@ internal sealed class LoadRunner(LoadOptions options, BatchWriter batches, WireF
         using var http = new HttpClient(handler) { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
         http.DefaultRequestHeaders.Authorization = format is null ? new AuthenticationHeaderValue("Bearer", writeKey) : format.Authorization(writeKey);
 
-        await PhaseAsync(http, options.Warmup, null);
+        await PhaseAsync(http, _warmed.Add(url) ? options.FirstWarmup : options.Warmup, null);
         var latencies = new List<double>[options.Concurrency];
         var cpuBefore = serverCpu();
         var databaseBefore = databaseCpu?.Invoke();
