@@ -41,8 +41,8 @@ internal static class DurableBenchmark
         Rounds.PrintMedians(results);
         if (Rounds.Ratio(results) is { } ratio)
         {
-            var perRound = results.Where(r => r.Target == "gateway").Zip(results.Where(r => r.Target == "ceiling"), (g, c) => (g.EventsPerSecond / c.EventsPerSecond).ToString("P0", CultureInfo.CurrentCulture));
-            Console.WriteLine($"gateway / ceiling = {ratio:P0} (per round {string.Join(", ", perRound)}; target for durable mode: at least 50%)");
+            var perRound = results.Where(r => r.Target == "gateway").Zip(results.Where(r => r.Target == "ceiling"), (g, c) => (g.EventsPerSecond / c.EventsPerSecond).ToString("P1", CultureInfo.CurrentCulture));
+            Console.WriteLine($"gateway / ceiling = {ratio:P1} (per round {string.Join(", ", perRound)}; target for durable mode: at least 50%)");
         }
 
         var failed = results.Any(r => r.Failures > 0);
