@@ -58,7 +58,8 @@ public sealed class EventRouter(IGrainFactory grains, IOptions<DispatchOptions>?
         var byAccount = new WorkspaceMap<AccountRound>();
         var roundOf = ArrayPool<AccountRound?>.Shared.Rent(events.Count);
         var isHeld = held is null ? null : ArrayPool<bool>.Shared.Rent(events.Count);
-        Sort(AsSpan(events), isHeld, byUser, byAccount, roundOf);
+        var userHashes = held is null ? null : ArrayPool<ulong>.Shared.Rent(events.Count);
+        Sort(AsSpan(events), isHeld, userHashes, byUser, byAccount, roundOf);
         if (byUser.Count > 0)
         {
             await flushing;
@@ -107,7 +108,7 @@ public sealed class EventRouter(IGrainFactory grains, IOptions<DispatchOptions>?
         {
             if (held is not null)
             {
-                Hold(events, round!, order, isHeld!, held, firstSequence);
+                Hold(events, round!, order, isHeld!, userHashes!, held, firstSequence);
             }
 
             touched?.Account(workspace, account);
@@ -119,6 +120,7 @@ public sealed class EventRouter(IGrainFactory grains, IOptions<DispatchOptions>?
         {
             Array.Clear(isHeld, 0, events.Count);
             ArrayPool<bool>.Shared.Return(isHeld);
+            ArrayPool<ulong>.Shared.Return(userHashes!);
         }
 
         await accountCalls.CompleteAsync();
@@ -152,16 +154,19 @@ public sealed class EventRouter(IGrainFactory grains, IOptions<DispatchOptions>?
     }
 
     /// <summary>
-    /// Sorts a round's events into user calls (<paramref name="byUser"/>) or held activity (<paramref name="isHeld"/>),
-    /// and counts each account's events whose account they name (<paramref name="roundOf"/> for each).
+    /// Sorts a round's events into user calls (<paramref name="byUser"/>) or held activity (<paramref name="isHeld"/>,
+    /// with the hash of each held event's user in <paramref name="userHashes"/>), and counts each account's events
+    /// whose account they name (<paramref name="roundOf"/> for each).
     /// </summary>
     /// <remarks>
     /// A user is called this round when one of their events needs the user's answer (it names no account,
     /// or is a profile call) or nothing is held; every event of theirs in the round then goes in that call,
     /// in order. Everyone else's activity is held. The common round has no such user at all. Sorting and
-    /// counting share a pass: each pass over a round reads tens of thousands of events from memory.
+    /// counting share a pass: each pass over a round reads tens of thousands of events from memory. This pass reads them
+    /// in the order they arrived, which the processor prefetches; users' ids are hashed here for that reason, rather than
+    /// in <see cref="Hold"/>, which reads each account's events from all over the round.
     /// </remarks>
-    private static void Sort(ReadOnlySpan<IngestEvent> events, bool[]? isHeld, WorkspaceMap<UserRound> byUser, WorkspaceMap<AccountRound> byAccount, AccountRound?[] roundOf)
+    private static void Sort(ReadOnlySpan<IngestEvent> events, bool[]? isHeld, ulong[]? userHashes, WorkspaceMap<UserRound> byUser, WorkspaceMap<AccountRound> byAccount, AccountRound?[] roundOf)
     {
         HashSet<(string, string)>? calledUsers = null;
         foreach (var e in events)
@@ -183,6 +188,7 @@ public sealed class EventRouter(IGrainFactory grains, IOptions<DispatchOptions>?
             else
             {
                 isHeld![i] = true; // held account by account in Hold, once the account's events are together
+                userHashes![i] = UserActivityBuffer.UserHash(e);
             }
 
             roundOf[i] = e.AccountId is { } accountId && GoesToAccount(e) ? Count(byAccount, e.Workspace, accountId) : null;
@@ -217,12 +223,12 @@ public sealed class EventRouter(IGrainFactory grains, IOptions<DispatchOptions>?
 
     /// <summary>
     /// Holds the user activity of one account's events in the round, user by user (see
-    /// <see cref="UserActivityBuffer.Add(ReadOnlySpan{IngestEvent}, Span{int}, long)"/>). Account by account, a user's
+    /// <see cref="UserActivityBuffer.Add(ReadOnlySpan{IngestEvent}, Span{int}, ReadOnlySpan{ulong}, long)"/>). Account by account, a user's
     /// builder is touched a few times in a row; in event order it was touched once per ten thousand events, each time
     /// out of cache. Each event keeps its place in the stored order (<paramref name="firstSequence"/> plus its index).
     /// </summary>
     /// <remarks>The account's slice of <paramref name="order"/> is read once, here: its held indexes are gathered into it.</remarks>
-    private static void Hold(IReadOnlyList<IngestEvent> events, AccountRound round, int[] order, bool[] isHeld, UserActivityBuffer held, long firstSequence)
+    private static void Hold(IReadOnlyList<IngestEvent> events, AccountRound round, int[] order, bool[] isHeld, ulong[] userHashes, UserActivityBuffer held, long firstSequence)
     {
         var slice = order.AsSpan(round.Order, round.Count);
         var count = 0;
@@ -234,7 +240,7 @@ public sealed class EventRouter(IGrainFactory grains, IOptions<DispatchOptions>?
             }
         }
 
-        held.Add(AsSpan(events), slice[..count], firstSequence);
+        held.Add(AsSpan(events), slice[..count], userHashes, firstSequence);
     }
 
     // The dispatcher's rounds are lists: a span reads them without an interface call per event.

@@ -41,38 +41,40 @@ public sealed class UserActivityBuffer
     /// <summary>
     /// Holds the events of <paramref name="events"/> at <paramref name="indexes"/>, each at sequence
     /// <paramref name="firstSequence"/> plus its index (its place in the stored order), user by user. The router
-    /// hands over one account's events of a round at a time. Reorders <paramref name="indexes"/>. Sequences only
-    /// grow from round to round.
+    /// hands over one account's events of a round at a time, with each event's <see cref="UserHash"/> at its index in
+    /// <paramref name="userHashes"/>. Reorders <paramref name="indexes"/>. Sequences only grow from round to round.
     /// </summary>
     /// <remarks>
-    /// The indexes are sorted by a hash of their user first, so each user's builder (one of ten thousand, out of
-    /// cache) is looked up once per run of their events and then stays in cache. One lookup per event, even behind
-    /// a cache of the account's last eight users, was a fifth of the gateway's CPU: with ten users to an account
-    /// that cache missed about a third of the time, and each hit compared user ids char by char. A user's events
-    /// are thus added out of stored order; their sequences keep the user's latest membership right.
+    /// The indexes are sorted by their user's hash first, so each user's builder (one of ten thousand, out of cache)
+    /// is looked up once per run of their events and then stays in cache. One lookup per event, even behind a cache
+    /// of the account's last eight users, was a fifth of the gateway's CPU: with ten users to an account that cache
+    /// missed about a third of the time, and each hit compared user ids char by char. A run is one user by its 64-bit
+    /// hash, as the dedupe window takes a message by its key: two users of one account colliding in one round is a
+    /// chance in 2^64 per pair. A user's events are added out of stored order; their sequences keep the user's latest
+    /// membership right.
     /// </remarks>
-    public void Add(ReadOnlySpan<IngestEvent> events, Span<int> indexes, long firstSequence)
+    public void Add(ReadOnlySpan<IngestEvent> events, Span<int> indexes, ReadOnlySpan<ulong> userHashes, long firstSequence)
     {
         ulong[]? rented = null;
         var hashes = indexes.Length <= 256 ? stackalloc ulong[indexes.Length] : (rented = ArrayPool<ulong>.Shared.Rent(indexes.Length)).AsSpan(0, indexes.Length);
         for (var j = 0; j < indexes.Length; j++)
         {
-            hashes[j] = UserHash(events[indexes[j]]);
+            hashes[j] = userHashes[indexes[j]];
         }
 
         hashes.Sort(indexes);
         Builder? builder = null;
-        IngestEvent? first = null; // the first event of the current user's run
-        foreach (var i in indexes)
+        string? workspace = null;
+        for (var j = 0; j < indexes.Length; j++)
         {
-            var e = events[i];
-            if (first is null || !SameUser(e, first))
+            var e = events[indexes[j]];
+            if (builder is null || hashes[j] != hashes[j - 1] || !(ReferenceEquals(e.Workspace, workspace) || e.Workspace == workspace))
             {
                 ref var found = ref _users.GetValueRefOrAddDefault(e.Workspace, e.UserKey, out _);
-                (builder, first) = (found ??= new Builder(), e);
+                (builder, workspace) = (found ??= new Builder(), e.Workspace);
             }
 
-            Add(builder!, e, firstSequence + i);
+            Add(builder, e, firstSequence + indexes[j]);
         }
 
         if (rented is not null)
@@ -96,13 +98,10 @@ public sealed class UserActivityBuffer
     /// <summary>The sequence after every one held so far, for the next round's first event.</summary>
     public long NextSequence => _sequence + 1;
 
-    // From the user key's parts, without building it: an anonymous user's key is "anon:" + the id, a new string each time.
-    private static ulong UserHash(IngestEvent e) => e.UserId is { } user
+    /// <summary>A 64-bit hash of the event's user, from the user key's parts without building it (an anonymous user's key is "anon:" + the id, a new string each time).</summary>
+    public static ulong UserHash(IngestEvent e) => e.UserId is { } user
         ? XxHash3.HashToUInt64(MemoryMarshal.AsBytes(user.AsSpan()))
         : ~XxHash3.HashToUInt64(MemoryMarshal.AsBytes(e.AnonymousId.AsSpan()));
-
-    private static bool SameUser(IngestEvent e, IngestEvent other) =>
-        e.UserId == other.UserId && (e.UserId is not null || e.AnonymousId == other.AnonymousId) && e.Workspace == other.Workspace;
 
     /// <summary>Takes one user's held activity, so it can be applied before that user's newer events.</summary>
     public UserActivity? Take(string workspace, string user)

@@ -142,10 +142,11 @@ public class UserActivityBufferTests
         }
 
         var byUser = new UserActivityBuffer();
+        var userHashes = events.Select(UserActivityBuffer.UserHash).ToArray();
         foreach (var account in new[] { "acme", "globex" })
         {
             var slice = heldIndexes.Where(i => events[i].AccountId == account).ToArray();
-            byUser.Add(events, slice, firstSequence: 1);
+            byUser.Add(events, slice, userHashes, firstSequence: 1);
         }
 
         Assert.Equal((inOrder.Users, inOrder.Events), (byUser.Users, byUser.Events));
