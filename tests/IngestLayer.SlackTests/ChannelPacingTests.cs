@@ -40,7 +40,7 @@ public sealed class ChannelPacingTests(ITestOutputHelper output) : IAsyncLifetim
     }
 
     [Fact]
-    public async Task with_the_default_budget_a_burst_of_30_is_four_singles_and_one_digest_of_26_a_second_apart()
+    public async Task with_the_default_budget_a_burst_of_30_is_four_singles_and_one_digest_of_the_rest_a_second_apart()
     {
         var alerts = await EnqueueAsync("#busy", 30);
         await using var worker = await DeliveryWorker.StartAsync(_outbox, TimeProvider.System, _slack, _logs);
@@ -54,12 +54,16 @@ public sealed class ChannelPacingTests(ITestOutputHelper output) : IAsyncLifetim
         var messages = _slack.Messages;
         AssertPaced(messages);
         AssertEachAlertOnce(alerts, sent, messages);
-        Assert.Equal(5, messages.Count);
-        Assert.Equal("26 more alerts for #busy", Header(messages[4]));
+        // Four singles, then the rest as one digest. On the real clock a send delayed by a loaded machine can let the
+        // channel's budget refill by one more single before the digest (seen once in a CI run under load: 6 messages).
+        var singles = messages.Count - 1;
+        Assert.InRange(singles, 4, 5);
+        Assert.All(messages.Take(singles), m => Assert.DoesNotContain(" more alert", Header(m), StringComparison.Ordinal));
+        Assert.Equal($"{30 - singles} more alerts for #busy", Header(messages[^1]));
 
         // Nothing more comes later.
         await Task.Delay(TimeSpan.FromSeconds(1.5));
-        Assert.Equal(5, _slack.Messages.Count);
+        Assert.Equal(messages.Count, _slack.Messages.Count);
     }
 
     // Consecutive messages at least about a second apart (the HTTP round trip may shift one receipt by a few ms).
