@@ -29,16 +29,17 @@ internal sealed class LoadRunner(LoadOptions options, BatchWriter batches, WireF
 
     public async Task<RunResult> RunAsync(string target, Uri url, string writeKey, Func<TimeSpan> serverCpu, Func<TimeSpan>? databaseCpu = null)
     {
+        var warmup = _warmed.Add(url) ? options.FirstWarmup : options.Warmup;
         if (_sdk is not null)
         {
-            return await _sdk.RunAsync(target, url, writeKey, serverCpu, databaseCpu);
+            return await _sdk.RunAsync(target, url, writeKey, warmup, serverCpu, databaseCpu);
         }
 
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
         using var http = new HttpClient(handler) { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
         http.DefaultRequestHeaders.Authorization = format is null ? new AuthenticationHeaderValue("Bearer", writeKey) : format.Authorization(writeKey);
 
-        await PhaseAsync(http, _warmed.Add(url) ? options.FirstWarmup : options.Warmup, null);
+        await PhaseAsync(http, warmup, null);
         var latencies = new List<double>[options.Concurrency];
         var cpuBefore = serverCpu();
         var databaseBefore = databaseCpu?.Invoke();

@@ -13,9 +13,7 @@ namespace IngestLayer.LoadGen;
 /// </summary>
 internal sealed class SdkLoadRunner(LoadOptions options, EventGenerator generator)
 {
-    private readonly HashSet<Uri> _warmed = [];
-
-    public async Task<RunResult> RunAsync(string target, Uri url, string writeKey, Func<TimeSpan> serverCpu, Func<TimeSpan>? databaseCpu = null)
+    public async Task<RunResult> RunAsync(string target, Uri url, string writeKey, TimeSpan warmup, Func<TimeSpan> serverCpu, Func<TimeSpan>? databaseCpu = null)
     {
         var clients = Enumerable.Range(0, options.Concurrency).Select(_ => new IngestLayerClient(new IngestLayerClientOptions
         {
@@ -29,7 +27,7 @@ internal sealed class SdkLoadRunner(LoadOptions options, EventGenerator generato
         })).ToArray();
         try
         {
-            await PhaseAsync(clients, _warmed.Add(url) ? options.FirstWarmup : options.Warmup);
+            await PhaseAsync(clients, warmup);
             var before = Totals(clients);
             var cpuBefore = serverCpu();
             var databaseBefore = databaseCpu?.Invoke();
