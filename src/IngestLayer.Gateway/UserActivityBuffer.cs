@@ -57,11 +57,14 @@ public sealed class UserActivityBuffer
     {
         ulong[]? rented = null;
         var hashes = indexes.Length <= 256 ? stackalloc ulong[indexes.Length] : (rented = ArrayPool<ulong>.Shared.Rent(indexes.Length)).AsSpan(0, indexes.Length);
+        var touched = 0L;
         for (var j = 0; j < indexes.Length; j++)
         {
             hashes[j] = userHashes[indexes[j]];
+            touched += Touch(events[indexes[j]]);
         }
 
+        _touched = touched;
         hashes.Sort(indexes);
         Builder? builder = null;
         string? workspace = null;
@@ -82,6 +85,16 @@ public sealed class UserActivityBuffer
             ArrayPool<ulong>.Shared.Return(rented);
         }
     }
+
+    /// <summary>
+    /// Reads the parts of <paramref name="e"/> that adding it reads (its workspace at the start of the object, its
+    /// timestamp further on, on another cache line). The router hands over an account's events from all over a round
+    /// of tens of thousands, out of cache: read one by one as they were added, each was a miss the loop waited for,
+    /// holding was 11% of the gateway's CPU samples, 6.6% with this pass. Read first in a loop that does little else, the misses overlap.
+    /// </summary>
+    private static long Touch(IngestEvent e) => e.Workspace.Length + e.Timestamp.UtcTicks;
+
+    private long _touched; // keeps the JIT from dropping the touches
 
     private void Add(Builder builder, IngestEvent e, long sequence)
     {
