@@ -69,6 +69,9 @@ public class NativeBatchReaderTests
     [InlineData("""{"events":[{"event":"Größe 成功","user_id":"ü","properties":{"feature":"日本","nested":{"feature":"not this one","count":0}}}]}""")] // UTF-8, nested look-alikes
     [InlineData("""  {  "events" : [ { "event" : "x" , "user_id" : "u1" , "properties" : { } } ]  }  """)] // whitespace everywhere
     [InlineData("""{"events":[{"event":"feature.used","user_id":"u1","properties":{"feature":"f","count":1000000}}]}""")] // the largest count
+    [InlineData("""{"events":[{"event":"x","user_id":"u1","account_id":"a1","account_id":5},{"event":"x","user_id":"u2","account_id":5,"account_id":"a2"}]}""")] // account ids, last counts
+    [InlineData("""{"events":[{"event":"x","user_id":"u1","account_id":"a1","account_id":null},{"event":"x","user_id":"u2","account_id":"\u0061","account_id":"a 2 "}]}""")]
+    [InlineData("""{"events":[{"event":"x","user_id":"u1","account_id":"açme"},{"event":"x","user_id":"u2","account_id":" a\t1 "}]}""")] // not ASCII; white space around
     public void what_it_accepts_it_reads_as_the_general_parser_does(string json) => AssertSameAsGeneral(json);
 
     [Theory]
@@ -98,6 +101,10 @@ public class NativeBatchReaderTests
     [InlineData("""{"events":[{"event":"x","user_id":"u1","properties":{"count":1000001}}]}""")]
     [InlineData("""{"events":[{"event":"x","user_id":"u1","properties":{"plan":""}}]}""")]
     [InlineData("""{"events":[{"event":"x","user_id":"u1","properties":{"feature":["a"]}}]}""")]
+    [InlineData("""{"events":[{"event":"x","user_id":"u1","account_id":""}]}""")]
+    [InlineData("""{"events":[{"event":"x","user_id":"u1","account_id":"  "}]}""")]
+    [InlineData("""{"events":[{"event":"x","user_id":"u1","account_id":"a1","account_id":" "}]}""")]
+    [InlineData("""{"events":[{"event":"x","user_id":"u1","account_id":true}]}""")]
     [InlineData("""{"events":[{"ev\u0065nt":"x","user_id":"u1"}]}""")] // an escaped field name
     [InlineData("""{"events":[{"event":"x","user_id":"u1","properties":{"pl\u0061n":"free"}}]}""")]
     [InlineData("""{"events":[{"event":"x","user_id":"u1"}],"events":[{"event":"y","user_id":"u1"}]}""")] // which one counts?
@@ -112,6 +119,32 @@ public class NativeBatchReaderTests
         Assert.Null(Fast($$"""{"events":[{"event":"{{new string('e', JsonFields.MaxNameLength + 1)}}","user_id":"u1"}]}"""));
         Assert.Null(Fast($$"""{"events":[{"event":"x","user_id":"{{new string('u', JsonFields.MaxIdLength + 1)}}"}]}"""));
         AssertSameAsGeneral($$"""{"events":[{"event":"{{new string('e', JsonFields.MaxNameLength)}}","user_id":"{{new string('u', JsonFields.MaxIdLength)}}"}]}""");
+    }
+
+    [Fact]
+    public void account_ids_of_every_length_read_as_the_general_parser_reads_them_and_an_overlong_one_goes_the_general_path()
+    {
+        // Short ones are pooled (after the batch is read, all at once), long ones are not: both read the same.
+        foreach (var length in new[] { 1, 95, 96, 97, JsonFields.MaxIdLength })
+        {
+            AssertSameAsGeneral($$"""{"events":[{"event":"x","user_id":"u1","account_id":"{{new string('a', length)}}"}]}""");
+        }
+
+        Assert.Null(Fast($$"""{"events":[{"event":"x","user_id":"u1","account_id":"{{new string('a', JsonFields.MaxIdLength + 1)}}"}]}"""));
+    }
+
+    [Fact]
+    public void an_account_id_seen_before_is_the_same_string_in_every_batch()
+    {
+        // The router and the grains compare account ids: the same string compares by reference, not char by char.
+        const string Json = """{"events":[{"event":"x","user_id":"u1","account_id":"acct-pooled-1"},{"event":"y","user_id":"u2","account_id":"acct-pooled-1"}]}""";
+
+        var first = Fast(Json)!;
+        var second = Fast(Json)!;
+
+        Assert.Equal("acct-pooled-1", first.Events[0].AccountId);
+        Assert.Same(first.Events[0].AccountId, first.Events[1].AccountId);
+        Assert.Same(first.Events[0].AccountId, second.Events[1].AccountId);
     }
 
     [Fact]

@@ -17,6 +17,12 @@ internal static class JsonFields
     /// <summary>The string of an unescaped JSON string's content, from the pool (see <see cref="Strings"/>).</summary>
     public static string Pooled(ReadOnlySpan<byte> utf8) => Strings.Get(utf8);
 
+    /// <summary>Reads ahead the pool's slot for <paramref name="utf8"/> (see <see cref="Utf8StringPool.Prefetch"/>); returns the hash for <see cref="Pooled(ReadOnlySpan{byte}, ulong)"/>.</summary>
+    public static ulong PrefetchPooled(ReadOnlySpan<byte> utf8, ref int touched) => Strings.Prefetch(utf8, ref touched);
+
+    /// <summary>As <see cref="Pooled(ReadOnlySpan{byte})"/>, with the hash <see cref="PrefetchPooled"/> returned.</summary>
+    public static string Pooled(ReadOnlySpan<byte> utf8, ulong hash) => Strings.Get(utf8, hash);
+
     public const int MaxIdLength = 256;
     public const int MaxNameLength = 256;
     public const int MaxTraitValueLength = 1024;

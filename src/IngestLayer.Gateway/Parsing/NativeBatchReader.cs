@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using IngestLayer.Contracts;
 using IngestLayer.Gateway.Security;
@@ -98,6 +99,8 @@ internal static class NativeBatchReader
         public string? UserId;
         public string? AnonymousId;
         public string? AccountId;
+        public int AccountIdStart; // with AccountIdLength > 0: an account id left in the body, pooled in Build
+        public int AccountIdLength;
         public string? MessageId;
         public DateTimeOffset? Timestamp;
         public string? Feature;
@@ -130,7 +133,7 @@ internal static class NativeBatchReader
             {
                 5 when field.SequenceEqual("event"u8) => TryString(ref reader, JsonFields.MaxNameLength, pooled: true, out f.Name),
                 7 when field.SequenceEqual("user_id"u8) => TryId(ref reader, pooled: false, out f.UserId), // see JsonFields.Strings
-                10 when field.SequenceEqual("account_id"u8) => TryId(ref reader, pooled: true, out f.AccountId),
+                10 when field.SequenceEqual("account_id"u8) => TryAccountId(ref reader, ref f),
                 10 when field.SequenceEqual("properties"u8) => TryProperties(ref reader, ref f),
                 10 when field.SequenceEqual("message_id"u8) => TryString(ref reader, JsonFields.MaxIdLength, pooled: false, out f.MessageId),
                 9 when field.SequenceEqual("timestamp"u8) => TryTimestamp(ref reader, out f.Timestamp),
@@ -178,6 +181,24 @@ internal static class NativeBatchReader
 
         return TryString(ref reader, JsonFields.MaxIdLength, pooled, out value);
     }
+
+    // An unescaped ASCII id is left where it is in the body and pooled in Build, with the rest of the batch's; anything
+    // else is read as JsonFields.ReadId reads it.
+    private static bool TryAccountId(ref Utf8JsonReader reader, ref Fields f)
+    {
+        (f.AccountIdStart, f.AccountIdLength) = (0, 0); // a repeated "account_id": the last one counts
+        if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && reader.ValueSpan is var raw
+            && raw.Length <= JsonFields.MaxIdLength && Ascii.IsValid(raw) && raw.IndexOfAnyExcept(AsciiWhiteSpace) >= 0)
+        {
+            (f.AccountId, f.AccountIdStart, f.AccountIdLength) = (null, (int)reader.TokenStartIndex + 1, raw.Length); // after the quote
+            return true;
+        }
+
+        return TryId(ref reader, pooled: true, out f.AccountId);
+    }
+
+    // What string.IsNullOrWhiteSpace takes for white space, in ASCII.
+    private static ReadOnlySpan<byte> AsciiWhiteSpace => " \t\n\v\f\r"u8;
 
     // Only the ISO 8601 reader: a layout that needs the general parser goes the general path.
     private static bool TryTimestamp(ref Utf8JsonReader reader, out DateTimeOffset? value)
@@ -256,6 +277,8 @@ internal static class NativeBatchReader
         return true;
     }
 
+    [ThreadStatic] private static int t_touched; // keeps the JIT from dropping the reads ahead in Build
+
     private static ParsedBatch Build(ReadOnlySpan<byte> body, ReadOnlySpan<Fields> events, Source source, DateTimeOffset receivedAt)
     {
         // One home for every event's properties: slices of it outlive the request's pooled body.
@@ -265,11 +288,27 @@ internal static class NativeBatchReader
             total += f.PropertiesLength;
         }
 
+        // The batch's account ids are pooled here, all at once: their slots in the pool (a thousand accounts' worth, out
+        // of cache) are read ahead first, so the misses overlap. Pooled as each event was read, each lookup waited for two
+        // misses, 3.3% of the gateway's CPU samples. (Not pooling them cost more: the router and grains then compare
+        // account ids char by char where the pooled ones are the same string.)
+        var accountHashes = events.Length <= 512 ? stackalloc ulong[events.Length] : new ulong[events.Length];
+        var touched = 0;
+        for (var i = 0; i < events.Length; i++)
+        {
+            if (events[i].AccountIdLength > 0)
+            {
+                accountHashes[i] = JsonFields.PrefetchPooled(body.Slice(events[i].AccountIdStart, events[i].AccountIdLength), ref touched);
+            }
+        }
+
+        t_touched = touched;
         var properties = new byte[total];
         var at = 0;
         var batch = new ParsedBatch(events.Length);
-        foreach (ref readonly var f in events)
+        for (var i = 0; i < events.Length; i++)
         {
+            ref readonly var f = ref events[i];
             var raw = JsonFields.EmptyObject;
             if (f.PropertiesLength > 0)
             {
@@ -287,7 +326,7 @@ internal static class NativeBatchReader
                 Name = f.Name!,
                 UserId = f.UserId,
                 AnonymousId = f.AnonymousId,
-                AccountId = f.AccountId,
+                AccountId = f.AccountIdLength > 0 ? JsonFields.Pooled(body.Slice(f.AccountIdStart, f.AccountIdLength), accountHashes[i]) : f.AccountId,
                 Timestamp = f.Timestamp ?? receivedAt,
                 ReceivedAt = receivedAt,
                 Feature = f.Feature,
