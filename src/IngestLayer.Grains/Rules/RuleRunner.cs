@@ -68,7 +68,7 @@ public static class RuleRunner
     /// Reads each event and its user's id once before the batch is applied. By the time a batch reaches its account,
     /// its events have waited in the dispatch round with tens of thousands of others and are out of cache; applying
     /// them one by one waited for each event, then for its user id (hashed to mark the user active), one miss after
-    /// another: 9.5% of the embedded gateway's CPU samples, 4.9% with this pass. These loads do not depend on one another, so the processor
+    /// another: 9.5% of the embedded gateway's CPU samples, 4.4% with this pass. These loads do not depend on one another, so the processor
     /// has many in flight at once; the sum only keeps the JIT from dropping them.
     /// </summary>
     private static void Touch(IngestEvent[] events)
@@ -76,7 +76,8 @@ public static class RuleRunner
         var sum = 0;
         foreach (var e in events)
         {
-            sum += (int)e.Position + ((e.UserId ?? e.AnonymousId)?.Length ?? 0); // the event spans cache lines: its position and ids are read first
+            // The event spans cache lines: its position and user id are read first; so may the id's characters, hence its last.
+            sum += (int)e.Position + ((e.UserId ?? e.AnonymousId) is { Length: > 0 } user ? user[^1] : 0);
         }
 
         t_touched = sum;
