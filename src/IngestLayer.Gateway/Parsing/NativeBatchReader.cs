@@ -88,7 +88,10 @@ internal static class NativeBatchReader
         }
         finally
         {
-            ArrayPool<Fields>.Shared.Return(pending, clearArray: true);
+            // Only what was written (the event being read when it stopped included): every array goes back cleared this
+            // way, so the rest is clear already. Clearing the whole rented array was 0.5% of the gateway's CPU samples.
+            pending.AsSpan(0, Math.Min(count + 1, pending.Length)).Clear();
+            ArrayPool<Fields>.Shared.Return(pending);
         }
     }
 
