@@ -33,6 +33,8 @@ public sealed class PostgresKeyRing(NpgsqlDataSource dataSource, IKeyManager key
             try
             {
                 // GetAllKeys reads the repository itself, not a cached ring: under the lock it sees every host's keys.
+                // The wall clock, not a TimeProvider: Data Protection's key ring provider judges keys by DateTime.UtcNow,
+                // and this must judge them as it will.
                 var now = DateTimeOffset.UtcNow;
                 if (keys.GetAllKeys().Any(k => !k.IsRevoked && k.ActivationDate <= now && k.ExpirationDate > now + RolloverWindow))
                 {
