@@ -60,13 +60,7 @@ public static class SlackMarkup
             return value ?? "";
         }
 
-        var cut = maxLength - 1;
-        if (cut > 0 && char.IsHighSurrogate(value[cut - 1]))
-        {
-            cut--;
-        }
-
-        return string.Concat(value.AsSpan(0, cut), Ellipsis);
+        return maxLength < 1 ? "" : CutAt(value, TextCut(value, maxLength));
     }
 
     /// <summary>
@@ -86,11 +80,7 @@ public static class SlackMarkup
             return "";
         }
 
-        var cut = maxLength - 1;
-        if (cut > 0 && char.IsHighSurrogate(value[cut - 1]))
-        {
-            cut--;
-        }
+        var cut = TextCut(value, maxLength);
 
         // An entity is at most "&amp;": an '&' among the last few characters without its ';' before the cut is cut in half.
         var amp = cut == 0 ? -1 : value.LastIndexOf('&', cut - 1, Math.Min(cut, 5));
@@ -106,6 +96,20 @@ public static class SlackMarkup
             cut = open;
         }
 
-        return string.Concat(value.AsSpan(0, cut), Ellipsis);
+        return CutAt(value, cut);
     }
+
+    // Where text cut to at most maxLength characters, the ellipsis included, ends: never between a surrogate pair.
+    private static int TextCut(string value, int maxLength)
+    {
+        var cut = maxLength - 1;
+        if (cut > 0 && char.IsHighSurrogate(value[cut - 1]))
+        {
+            cut--;
+        }
+
+        return cut;
+    }
+
+    private static string CutAt(string value, int cut) => string.Concat(value.AsSpan(0, cut), Ellipsis);
 }

@@ -27,4 +27,14 @@ public sealed class SlackMarkupTests
     [Fact]
     public void truncation_leaves_short_text_alone() =>
         Assert.Equal("abc", SlackMarkup.Truncate("abc", 3));
+
+    [Theory]
+    [InlineData(0, "")] // no room even for the ellipsis: nothing, as mrkdwn truncation gives
+    [InlineData(1, "…")]
+    [InlineData(2, "a…")]
+    public void plain_and_mrkdwn_truncation_cut_plain_text_alike(int maxLength, string expected)
+    {
+        Assert.Equal(expected, SlackMarkup.Truncate("abcdef", maxLength));
+        Assert.Equal(expected, SlackMarkup.TruncateMrkdwn("abcdef", maxLength));
+    }
 }
