@@ -80,17 +80,20 @@ public sealed class UserActivityBuffer
                     Array.Resize(ref _runs, runs * 2);
                 }
 
-                _runs[runs++] = found ??= new Builder();
+                _runs[runs++] = (found ??= new Builder(), j);
                 touched += found.Touch();
             }
         }
 
         _touched = touched;
-        var run = -1;
-        for (var j = 0; j < indexes.Length; j++)
+        for (var r = 0; r < runs; r++)
         {
-            run += StartsRun(events, indexes, hashes, j) ? 1 : 0;
-            Add(_runs[run]!, events[indexes[j]], firstSequence + indexes[j]);
+            var (builder, start) = _runs[r];
+            var end = r + 1 < runs ? _runs[r + 1].Start : indexes.Length;
+            for (var j = start; j < end; j++)
+            {
+                Add(builder!, events[indexes[j]], firstSequence + indexes[j]);
+            }
         }
 
         Array.Clear(_runs, 0, runs);
@@ -111,7 +114,7 @@ public sealed class UserActivityBuffer
         e.Workspace.Length + e.Timestamp.UtcTicks + ((e.UserId ?? e.AnonymousId) is { Length: > 0 } user ? user[^1] : 0); // its last character: the id may cross a line
 
     private long _touched; // keeps the JIT from dropping the touches
-    private Builder?[] _runs = new Builder?[16]; // the builders of the runs of the events being added
+    private (Builder? Builder, int Start)[] _runs = new (Builder?, int)[16]; // the runs of the events being added: builder, first index
 
     // A run is one user's events: the same hash in the same workspace.
     private static bool StartsRun(ReadOnlySpan<IngestEvent> events, Span<int> indexes, Span<ulong> hashes, int j) =>
