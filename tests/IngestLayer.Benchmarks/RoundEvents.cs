@@ -1,4 +1,5 @@
 using IngestLayer.Contracts;
+using IngestLayer.Gateway;
 
 namespace IngestLayer.Benchmarks;
 
@@ -37,5 +38,28 @@ internal static class RoundEvents
         }
 
         return events;
+    }
+
+    /// <summary>
+    /// A round as the router hands it to held activity: each account's event indexes (in stored order) and every
+    /// event's user hash, computed once so the benchmarks time the holding, not the sorting.
+    /// </summary>
+    public static HeldRound ForHolding(IngestEvent[] round) => new(
+        round,
+        [.. Enumerable.Range(0, round.Length).GroupBy(i => round[i].AccountId).Select(g => g.ToArray())],
+        [.. round.Select(UserActivityBuffer.UserHash)]);
+}
+
+/// <summary>A round's events with what <see cref="UserActivityBuffer.Add(ReadOnlySpan{IngestEvent}, Span{int}, ReadOnlySpan{ulong}, long)"/> takes.</summary>
+internal sealed record HeldRound(IngestEvent[] Events, int[][] Accounts, ulong[] UserHashes)
+{
+    /// <summary>Holds the round account by account, as the router does (each call reorders an account's indexes, which any order allows).</summary>
+    public void HoldIn(UserActivityBuffer held)
+    {
+        var firstSequence = held.NextSequence;
+        foreach (var indexes in Accounts)
+        {
+            held.Add(Events, indexes, UserHashes, firstSequence);
+        }
     }
 }

@@ -17,7 +17,7 @@ public class UserActivityBenchmarks
     private const int EventsPerRound = 20_000;
     private const int RoundsPerSecond = 20;
     private readonly DateTimeOffset _now = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
-    private IngestEvent[][] _rounds = [];
+    private HeldRound[] _rounds = [];
     private UserActivity[] _activities = [];
     private UserState[] _users = [];
     private readonly UserActivityBuffer _held = new();
@@ -28,10 +28,10 @@ public class UserActivityBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _rounds = [.. Enumerable.Range(0, RoundsPerSecond * FlushSeconds).Select(r => RoundEvents.Create(EventsPerRound, r, _now))];
-        foreach (var e in _rounds.SelectMany(r => r))
+        _rounds = [.. Enumerable.Range(0, RoundsPerSecond * FlushSeconds).Select(r => RoundEvents.ForHolding(RoundEvents.Create(EventsPerRound, r, _now)))];
+        foreach (var round in _rounds)
         {
-            _held.Add(e);
+            round.HoldIn(_held);
         }
 
         _activities = [.. _held.TakeAll().Select(a => a.Activity)];
@@ -47,10 +47,7 @@ public class UserActivityBenchmarks
     {
         foreach (var round in _rounds)
         {
-            foreach (var e in round)
-            {
-                _held.Add(e);
-            }
+            round.HoldIn(_held);
         }
 
         return _held.TakeAll().Count;
